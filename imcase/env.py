@@ -1,0 +1,58 @@
+"""Strict readers for settings from the environment.
+
+Each helper fails loudly (ImproperlyConfigured) on a value it cannot parse, so a typo in a
+deployment stops the start instead of silently falling back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_UNSET = object()
+
+
+def env_str(name: str, default: str | object = _UNSET) -> str:
+    value = os.environ.get(name)
+    if value is None:
+        if default is _UNSET:
+            raise ImproperlyConfigured(f"Die Umgebungsvariable {name} muss gesetzt sein.")
+        return default  # type: ignore[return-value]
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} ist kein Wahrheitswert (erlaubt: 1/0, true/false, yes/no, on/off)."
+    )
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} ist keine ganze Zahl.") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    items = [item.strip() for item in value.split(",")]
+    if any(not item for item in items):
+        raise ImproperlyConfigured(f"{name}={value!r} enthält einen leeren Eintrag.")
+    return items

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from imcase.web import views
+
+admin.site.site_header = "imcase – Verwaltung"
+admin.site.site_title = "imcase"
+admin.site.index_title = "Stammdaten und Zugänge"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "passwort/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "passwort/geaendert/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("protokoll/", views.audit_log, name="audit_log"),
+    path("klienten/", include("clients.urls")),
+    path("verwaltung/", admin.site.urls),
+]

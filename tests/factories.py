@@ -1,0 +1,121 @@
+"""factory_boy factories for the organisation and clients; later issues add theirs here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from clients.models import Client
+from imcase.organisation.models import (
+    Landkreis,
+    Municipality,
+    Provider,
+    ProviderArea,
+    Regierungspraesidium,
+    Role,
+    StaffMember,
+    Team,
+)
+
+PASSWORD = "Test-Passwort-2026"
+
+
+class RegierungspraesidiumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Regierungspraesidium
+        django_get_or_create = ["name"]
+
+    name = "Regierungspräsidium Stuttgart"
+
+
+class LandkreisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Landkreis
+
+    name = factory.Sequence(lambda n: f"Landkreis Test {n}")
+    regierungspraesidium = factory.SubFactory(RegierungspraesidiumFactory)
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+
+    landkreis = factory.SubFactory(LandkreisFactory)
+    name = factory.Sequence(lambda n: f"Gemeinde {n}")
+    ags = factory.Sequence(lambda n: f"08{n:06d}")
+    population = 5000
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    landkreis = factory.SubFactory(LandkreisFactory)
+    name = factory.Sequence(lambda n: f"Träger {n}")
+    kind = Provider.Kind.LANDKREIS
+
+
+class ProviderAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProviderArea
+
+    provider = factory.SubFactory(ProviderFactory)
+    municipality = factory.SubFactory(
+        MunicipalityFactory, landkreis=factory.SelfAttribute("..provider.landkreis")
+    )
+    valid_from = dt.date(2020, 1, 1)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    provider = factory.SubFactory(ProviderFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Vorname"
+    last_name = factory.Sequence(lambda n: f"Nachname{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class StaffMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMember
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.MANAGER
+    provider = factory.SubFactory(ProviderFactory)
+    vza = Decimal("1.00")
+    qualification = StaffMember.Qualification.SOZIALWESEN
+    start_date = dt.date(2023, 1, 1)
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    landkreis = factory.SelfAttribute("municipality.landkreis")
+    aktenzeichen = factory.Sequence(lambda n: f"AZ-{n:06d}")
+    last_name = factory.Sequence(lambda n: f"Klient{n}")
+    first_name = "Amina"
+    birth_date = dt.date(1990, 5, 17)
+    sex = Client.Sex.FEMALE
+    assignment_date = dt.date(2024, 3, 1)
