@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from imcase.web import views
+from imcase.web.forms import LoginForm
 
 admin.site.site_header = "imcase – Verwaltung"
 admin.site.site_title = "imcase"
@@ -10,7 +11,11 @@ admin.site.index_title = "Stammdaten und Zugänge"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "anmelden/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "passwort/",

@@ -25,6 +25,16 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Production uses whitenoise's manifest storage, which needs collectstatic first; tests
+    # serve the vendored files straight from static/ instead.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @dataclass
 class World:
     landkreis: object

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from clients.models import Client
 from imcase.organisation.models import (
@@ -90,9 +92,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):
-        obj.set_password(extracted or PASSWORD)
+        # Argon2 is slow on purpose; hash the shared test password once, not per user.
+        obj.password = make_password(extracted) if extracted else _default_password_hash()
         if create:
             obj.save(update_fields=["password"])
+
+
+@functools.cache
+def _default_password_hash() -> str:
+    return make_password(PASSWORD)
 
 
 class StaffMemberFactory(factory.django.DjangoModelFactory):

@@ -322,6 +322,14 @@ class StaffMember(models.Model):
         name = self.user.get_full_name() if self.user else "(ohne Zugang)"
         return f"{name} – {self.get_role_display()}"
 
+    def save(self, *args, **kwargs) -> None:
+        # The Kreis follows from the provider or municipality, so it is never entered twice.
+        if self.provider_id:
+            self.landkreis_id = self.provider.landkreis_id
+        elif self.municipality_id:
+            self.landkreis_id = self.municipality.landkreis_id
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         required = {
             Role.MANAGER: ["provider"],
@@ -339,11 +347,3 @@ class StaffMember(models.Model):
             errors["team"] = "Das Team gehört zu einem anderen Träger."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs) -> None:
-        # The Kreis follows from the provider or municipality, so it is never entered twice.
-        if self.provider_id:
-            self.landkreis_id = self.provider.landkreis_id
-        elif self.municipality_id:
-            self.landkreis_id = self.municipality.landkreis_id
-        super().save(*args, **kwargs)

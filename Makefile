@@ -1,0 +1,120 @@
+# imcase – developer, test and deployment entry points.
+#
+#   make run      demo server on http://127.0.0.1:8000/ (SQLite, no broker, demo data)
+#   make test     services + Debian test packages + ruff + pytest (PostgreSQL, Redis)
+#   make bench    performance benchmark against PostgreSQL (database imcase_bench)
+#   make worker   Celery worker          make beat   Celery beat
+#   make lint     ruff check + format check    make format   apply ruff format + fixes
+#   make clean    remove .venv, var/, staticfiles/
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON_SYSTEM ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP = $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -d' ' -f1)
+
+# Options passed through to the commands.
+SEED_ARGS ?=
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+REDIS_URL ?= redis://127.0.0.1:6379/0
+DATABASE_URL ?=
+
+PG := postgres://postgres@127.0.0.1:5432
+TEST_SECRET_KEY := test-secret-key-not-for-production-3f9c2b7e1d8a4c6f0b5e9d2a7c1f8e4b6d0a3c5e
+
+# Environment of the test and bench runs (production-like: DEBUG off, PostgreSQL, Redis).
+TEST_ENV := SECRET_KEY='$(TEST_SECRET_KEY)' DEBUG=0 \
+	REDIS_URL=redis://127.0.0.1:6379/15 \
+	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: help venv run test bench worker beat lint format clean services test-deps
+
+help:
+	@echo "Targets: run, test, bench, worker, beat, lint, format, clean"
+	@echo "  make run  SEED_ARGS='...'      Demo unter http://127.0.0.1:8000/"
+	@echo "  make test PYTEST_ARGS='-k x'   ruff + pytest (PostgreSQL, Redis, Chromium)"
+	@echo "  make bench BENCH_ARGS='...'    Benchmark gegen imcase_bench"
+
+# Internal: virtualenv with the project and its test extras; pip only runs again when
+# pyproject.toml changed (stamp file named after its SHA-256).
+venv:
+	@if [ ! -x "$(PY)" ]; then \
+		if ! $(PYTHON_SYSTEM) -c 'import ensurepip' >/dev/null 2>&1 && [ "$$(id -u)" -eq 0 ]; then \
+			echo "==> installing python3-venv"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
+		fi; \
+		echo "==> creating $(VENV)"; \
+		$(PYTHON_SYSTEM) -m venv $(VENV); \
+	fi
+	@if [ ! -f "$(STAMP)" ]; then \
+		echo "==> pip install -e '.[test]'"; \
+		$(PY) -m pip install -q -e ".[test]"; \
+		rm -f $(VENV)/.installed-*; \
+		touch "$(STAMP)"; \
+	fi
+
+run: venv
+	@export DEBUG=1; unset DATABASE_URL REDIS_URL; \
+	echo "==> migrate"; \
+	$(PY) manage.py migrate --noinput; \
+	echo "==> seed_demo $(SEED_ARGS)"; \
+	$(PY) manage.py seed_demo $(SEED_ARGS); \
+	echo ""; \
+	echo "=================================================================="; \
+	echo "  imcase läuft im Demo-Modus (DEBUG, SQLite, Aufgaben ohne Worker)"; \
+	echo "  Im Browser öffnen:  http://127.0.0.1:8000/"; \
+	echo "  Anmeldedaten: siehe Ausgabe von seed_demo oben."; \
+	echo "  Beenden mit Strg+C."; \
+	echo "=================================================================="; \
+	echo ""; \
+	exec $(PY) manage.py runserver 127.0.0.1:8000
+
+services:
+	@bash scripts/ensure-services.sh
+
+test-deps:
+	@bash scripts/install-test-deps.sh
+
+test: services test-deps venv
+	@echo "==> ruff check"
+	@$(BIN)/ruff check .
+	@echo "==> ruff format --check"
+	@$(BIN)/ruff format --check .
+	@echo "==> pytest"
+	@$(TEST_ENV) DATABASE_URL=$(PG)/imcase $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: services venv
+	@if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc \
+		"SELECT 1 FROM pg_database WHERE datname = 'imcase_bench'" | grep -q 1; then \
+		echo "==> creating database imcase_bench"; \
+		psql -h 127.0.0.1 -U postgres -d postgres -q -c 'CREATE DATABASE imcase_bench' 2>&1 \
+			| grep -v 'already exists' || true; \
+	fi
+	@echo "==> migrate (imcase_bench)"
+	@$(TEST_ENV) DATABASE_URL=$(PG)/imcase_bench $(PY) manage.py migrate --noinput
+	@echo "==> bench $(BENCH_ARGS)"
+	@$(TEST_ENV) DATABASE_URL=$(PG)/imcase_bench $(PY) manage.py bench $(BENCH_ARGS)
+
+worker: venv
+	@REDIS_URL='$(REDIS_URL)' DATABASE_URL='$(DATABASE_URL)' $(BIN)/celery -A imcase worker -l info
+
+beat: venv
+	@REDIS_URL='$(REDIS_URL)' DATABASE_URL='$(DATABASE_URL)' $(BIN)/celery -A imcase beat -l info
+
+lint: venv
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+format: venv
+	@$(BIN)/ruff format .
+	@$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var staticfiles

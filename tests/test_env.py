@@ -1,0 +1,42 @@
+"""The settings helpers fail loudly on bad values."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from imcase.env import env_bool, env_int, env_list, env_str
+
+
+def test_env_bool_accepts_usual_spellings(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "Yes")
+    assert env_bool("X_FLAG", False) is True
+    monkeypatch.setenv("X_FLAG", "0")
+    assert env_bool("X_FLAG", True) is False
+
+
+def test_env_bool_refuses_anything_else(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "vielleicht")
+    with pytest.raises(ImproperlyConfigured, match="kein Wahrheitswert"):
+        env_bool("X_FLAG", False)
+
+
+def test_env_int_refuses_text(monkeypatch):
+    monkeypatch.setenv("X_NUMBER", "zehn")
+    with pytest.raises(ImproperlyConfigured, match="keine ganze Zahl"):
+        env_int("X_NUMBER", 1)
+
+
+def test_env_list_refuses_empty_items(monkeypatch):
+    monkeypatch.setenv("X_HOSTS", "a.example.org,,b.example.org")
+    with pytest.raises(ImproperlyConfigured, match="leeren Eintrag"):
+        env_list("X_HOSTS", [])
+    monkeypatch.setenv("X_HOSTS", "a.example.org, b.example.org")
+    assert env_list("X_HOSTS", []) == ["a.example.org", "b.example.org"]
+
+
+def test_env_str_without_default_must_be_set(monkeypatch):
+    monkeypatch.delenv("X_MISSING", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="muss gesetzt sein"):
+        env_str("X_MISSING")
+    assert env_str("X_MISSING", "default") == "default"
