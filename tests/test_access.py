@@ -58,7 +58,9 @@ def test_provider_change_on_first_january_moves_visibility(world, settings):
 
 
 def test_municipality_user_sees_only_his_municipality(world):
-    names = set(Municipality.objects.visible_to(world.municipality_user).values_list("name", flat=True))
+    names = set(
+        Municipality.objects.visible_to(world.municipality_user).values_list("name", flat=True)
+    )
     assert names == {"Altstadt"}
 
 
@@ -157,7 +159,9 @@ def test_office_home_shows_counts_not_names(world, client):
     assert "Petrenko" not in content
 
 
-def test_home_page_query_count_does_not_grow_with_caseload(world, client, django_assert_max_num_queries):
+def test_home_page_query_count_does_not_grow_with_caseload(
+    world, client, django_assert_max_num_queries
+):
     ClientFactory.create_batch(30, municipality=world.town, manager=world.owner)
     client.force_login(world.owner)
     with django_assert_max_num_queries(12):

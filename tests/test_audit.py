@@ -40,7 +40,10 @@ def test_audit_entries_cannot_be_changed_or_deleted_through_the_orm(world, clien
 def test_database_refuses_update_and_delete_of_audit_entries(world, client):
     client.force_login(world.owner)
     client.get(reverse("clients:detail", args=[world.client.code]))
-    for statement in ("UPDATE audit_auditentry SET actor_name = 'x'", "DELETE FROM audit_auditentry"):
+    for statement in (
+        "UPDATE audit_auditentry SET actor_name = 'x'",
+        "DELETE FROM audit_auditentry",
+    ):
         with pytest.raises(DatabaseError, match="unveränderlich"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(statement)
@@ -72,6 +75,8 @@ def test_audit_log_in_django_admin_is_read_only(world, client):
     client.force_login(world.admin)
     assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 200
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
-    response = client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"})
+    response = client.post(
+        reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"}
+    )
     assert response.status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
