@@ -44,9 +44,12 @@ def test_database_refuses_update_and_delete_of_audit_entries(world, client):
         "UPDATE audit_auditentry SET actor_name = 'x'",
         "DELETE FROM audit_auditentry",
     ):
-        with pytest.raises(DatabaseError, match="unveränderlich"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement)
+        with (
+            pytest.raises(DatabaseError, match="unveränderlich"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
     assert AuditEntry.objects.get().actor_name == "owner"
 
 
