@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "simple_history",
     "imcase.organisation",
     "imcase.audit",
     "imcase.web",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "imcase.web.middleware.SecurityHeadersMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -10,7 +10,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from clients.models import Client
+from clients.models import Client, Consultation, ConsultationParticipant, Household
+from clients.services import refresh_window
 from imcase.organisation.models import (
     Landkreis,
     Municipality,
@@ -127,3 +128,38 @@ class ClientFactory(factory.django.DjangoModelFactory):
     birth_date = dt.date(1990, 5, 17)
     sex = Client.Sex.FEMALE
     assignment_date = dt.date(2024, 3, 1)
+    nationality = "SYR"
+    opened_on = factory.LazyAttribute(lambda o: o.assignment_date or dt.date(2024, 3, 1))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        client = model_class(*args, **kwargs)
+        refresh_window(client)
+        client.save()
+        return client
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    landkreis = factory.SubFactory(LandkreisFactory)
+    key = factory.Sequence(lambda n: f"HH-{n:05d}")
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """A funded contact with one client; pass ``client=`` and ``provider=``."""
+
+    class Meta:
+        model = Consultation
+        skip_postgeneration_save = True
+
+    provider = factory.SubFactory(ProviderFactory)
+    date = dt.date(2025, 5, 6)
+    duration_minutes = 45
+    recorded_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def client(obj, create, extracted, **kwargs):
+        if create and extracted is not None:
+            ConsultationParticipant.objects.create(consultation=obj, client=extracted)

@@ -46,7 +46,7 @@ def test_wrong_password_shows_german_error(page, live_server, world):
     submit(page, page.get_by_role("button", name="Anmelden"))
 
     assert page.url.startswith(live_server.url + "/anmelden/")
-    expect(page.locator("main")).to_contain_text("Bitte Benutzername und Passwort eingeben")
+    expect(page.locator("main")).to_contain_text("Benutzername oder Passwort ist falsch")
     expect(page.get_by_role("button", name="Abmelden")).to_have_count(0)
 
 

@@ -1,0 +1,307 @@
+"""Refugees in Anschlussunterbringung (AU) and what belongs to the person: household,
+consents, the counselling window and its extension, moves and the closing (Ausleitung)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clients.window import ENDS_SOON_DAYS, Window, WindowStatus
+from imcase.organisation.access import scope_for
+from imcase.organisation.models import Landkreis, Municipality, Provider
+
+
+class ResidenceStatus(models.TextChoices):
+    PROTECTION = "schutzstatus", "Schutzstatus mit Aufenthaltserlaubnis"
+    DULDUNG = "duldung", "Duldung"
+    GESTATTUNG = "gestattung", "Aufenthaltsgestattung (Verfahren länger als 24 Monate)"
+    UKRAINE = "paragraph24", "§ 24 AufenthG (Ukraine)"
+    OTHER = "sonstiger", "sonstiger Status"
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ClientQuerySet:
+        """The only entry point for person-level data: what this user may see in person."""
+        return self.filter(scope_for(user).client_q())
+
+    def with_window_status(self, status: str, day: dt.date) -> ClientQuerySet:
+        """Filter in SQL by the window status on ``day`` (same rules as ``Window.status_on``)."""
+        soon = day + dt.timedelta(days=ENDS_SOON_DAYS)
+        conditions = {
+            WindowStatus.NOT_STARTED: Q(window_start__gt=day),
+            WindowStatus.ENDED: Q(window_end__lt=day),
+            WindowStatus.ENDS_SOON: Q(
+                window_start__lte=day, window_end__gte=day, window_end__lte=soon
+            ),
+            WindowStatus.EXTENDED: Q(
+                window_start__lte=day, window_end__gt=soon, window_extended=True
+            ),
+            WindowStatus.IN_WINDOW: Q(
+                window_start__lte=day, window_end__gt=soon, window_extended=False
+            ),
+        }
+        return self.filter(conditions[WindowStatus(status)])
+
+
+class Household(models.Model):
+    """A family living together in AU; ``key`` is the shared key from the Kreis's import."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    landkreis = models.ForeignKey(Landkreis, on_delete=models.PROTECT, verbose_name="Kreis")
+    key = models.CharField("Haushaltsschlüssel", max_length=40)
+
+    class Meta:
+        verbose_name = "Haushalt"
+        verbose_name_plural = "Haushalte"
+        constraints = [
+            models.UniqueConstraint(fields=["landkreis", "key"], name="household_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"Haushalt {self.key}"
+
+
+class Client(models.Model):
+    """A person in AU. ``code`` is the opaque identifier used in URLs.
+
+    ``window_start``, ``window_end`` and ``window_extended`` are derived from the assignment date
+    and an approved extension by ``clients.services`` and stored so lists can filter in SQL.
+    """
+
+    class Sex(models.TextChoices):
+        MALE = "m", "männlich"
+        FEMALE = "w", "weiblich"
+        DIVERSE = "d", "divers"
+
+    class ArrivalKind(models.TextChoices):
+        ZUWEISUNG = "zuweisung", "Zuweisung"
+        FAMILIENNACHZUG = "familiennachzug", "Familiennachzug"
+        GEBURT = "geburt", "Geburt"
+
+    class HouseholdRole(models.TextChoices):
+        HEAD = "bezugsperson", "Bezugsperson"
+        PARTNER = "partner", "Ehe-/Lebenspartner:in"
+        CHILD = "kind", "Kind"
+        OTHER = "sonstige", "sonstige:r Angehörige:r"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "offen"
+        CLOSED = "closed", "abgeschlossen"
+
+    class ClosedReason(models.TextChoices):
+        WINDOW_ENDED = "window_ended", "Beratungszeitraum beendet"
+        MOVED_AWAY = "moved_away", "weggezogen"
+        INDEPENDENT = "independent", "selbständig"
+        DECLINED = "declined", "Beratung abgelehnt"
+        DECEASED = "deceased", "verstorben"
+        OTHER = "other", "sonstiger Grund"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    landkreis = models.ForeignKey(Landkreis, on_delete=models.PROTECT, verbose_name="Kreis")
+    aktenzeichen = models.CharField("Aktenzeichen", max_length=40)
+    last_name = models.CharField("Nachname", max_length=120)
+    first_name = models.CharField("Vorname", max_length=120)
+    birth_date = models.DateField("Geburtsdatum")
+    sex = models.CharField("Geschlecht", max_length=1, choices=Sex)
+    nationality = models.CharField(
+        "Staatsangehörigkeit", max_length=3, blank=True, help_text="ISO 3166 alpha-3, z. B. SYR"
+    )
+    further_nationalities = models.JSONField(
+        "weitere Staatsangehörigkeiten", default=list, blank=True
+    )
+    languages = models.JSONField("Sprachen", default=list, blank=True)
+    residence_status = models.CharField(
+        "Aufenthaltsstatus",
+        max_length=12,
+        choices=ResidenceStatus,
+        default=ResidenceStatus.PROTECTION,
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name="Haushalt",
+    )
+    household_role = models.CharField(
+        "Rolle im Haushalt", max_length=12, choices=HouseholdRole, default=HouseholdRole.HEAD
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="clients", verbose_name="Wohngemeinde"
+    )
+    arrival_kind = models.CharField(
+        "Zugangsart", max_length=16, choices=ArrivalKind, default=ArrivalKind.ZUWEISUNG
+    )
+    assignment_date = models.DateField("Zuweisung in die AU", null=True, blank=True)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        verbose_name="zuständige:r Integrationsmanager:in",
+    )
+    status = models.CharField("Fallstatus", max_length=8, choices=Status, default=Status.OPEN)
+    opened_on = models.DateField("Fall eröffnet", default=timezone.localdate)
+    closed_on = models.DateField("Ausleitung am", null=True, blank=True)
+    closed_reason = models.CharField(
+        "Grund der Ausleitung", max_length=16, choices=ClosedReason, blank=True
+    )
+    window_start = models.DateField("Beginn Beratungszeitraum", null=True, editable=False)
+    window_end = models.DateField("letzter Beratungstag", null=True, editable=False, db_index=True)
+    window_extended = models.BooleanField("verlängert", default=False, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField("angelegt", auto_now_add=True)
+    updated_at = models.DateTimeField("geändert", auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        verbose_name = "Klient:in"
+        verbose_name_plural = "Klient:innen"
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["landkreis", "aktenzeichen"], name="client_unique_aktenzeichen"
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name} ({self.aktenzeichen})"
+
+    @property
+    def is_target_group(self) -> bool:
+        """Eligible for funded counselling: assigned to AU, or under § 24 AufenthG."""
+        return self.assignment_date is not None or self.residence_status == ResidenceStatus.UKRAINE
+
+    @property
+    def window(self) -> Window | None:
+        if self.window_start is None:
+            return None
+        return Window(self.window_start, self.window_extended)
+
+    def window_status(self, day: dt.date) -> WindowStatus | None:
+        window = self.window
+        return window.status_on(day) if window else None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Consent(models.Model):
+    """A consent given by the client; revoking keeps the row (and its history)."""
+
+    class Kind(models.TextChoices):
+        DATA_PROCESSING = "datenverarbeitung", "Verarbeitung personenbezogener Daten"
+        JOBCENTER = "jobcenter", "Weitergabe von Daten an das Jobcenter"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField("Art", max_length=20, choices=Kind)
+    given_on = models.DateField("erteilt am")
+    scope = models.CharField("Umfang", max_length=300, blank=True)
+    revoked_on = models.DateField("widerrufen am", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Einwilligung"
+        verbose_name_plural = "Einwilligungen"
+        ordering = ["-given_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.given_on:%d.%m.%Y})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_on is None
+
+
+class WindowExtension(models.Model):
+    """Request to extend the window by one year: requested by the manager with a written reason,
+    decided by a team lead who is not the requester (four-eyes principle)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "beantragt"
+        APPROVED = "approved", "genehmigt"
+        REFUSED = "refused", "abgelehnt"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="extensions")
+    reason = models.TextField("Begründung")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("beantragt am", auto_now_add=True)
+    decision = models.CharField(
+        "Entscheidung", max_length=8, choices=Decision, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("entschieden am", null=True)
+    decision_note = models.TextField("Anmerkung zur Entscheidung", blank=True)
+
+    class Meta:
+        verbose_name = "Verlängerung"
+        verbose_name_plural = "Verlängerungen"
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(decision="approved"),
+                name="one_approved_extension_per_client",
+            ),
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(decision="pending"),
+                name="one_pending_extension_per_client",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Verlängerung {self.get_decision_display()}"
+
+
+class Move(models.Model):
+    """A dated move to another municipality; a change of provider is a handover (Übergabe)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="moves")
+    moved_on = models.DateField("Umzug am")
+    from_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name="von"
+    )
+    to_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name="nach"
+    )
+    from_provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    to_provider = models.ForeignKey(Provider, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Umzug"
+        verbose_name_plural = "Umzüge"
+        ordering = ["-moved_on"]
+
+    def __str__(self) -> str:
+        return f"{self.from_municipality} → {self.to_municipality} ({self.moved_on:%d.%m.%Y})"
+
+    @property
+    def is_handover(self) -> bool:
+        return self.from_provider_id != self.to_provider_id

@@ -1,0 +1,464 @@
+"""Writes on clients and consultations. Each function: one transaction, lock the row, check
+the guard, change, write an audit entry. Views and imports call these, nothing else writes.
+
+Errors are ``ServiceError`` (a ValidationError) with a German message for the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clients.models import (
+    Client,
+    Consent,
+    Consultation,
+    ConsultationParticipant,
+    Move,
+    Referral,
+    RegularService,
+    Topic,
+    WindowExtension,
+)
+from clients.models.client import ResidenceStatus
+from clients.window import Window
+from imcase.audit.models import AuditEntry
+from imcase.audit.services import record
+from imcase.organisation.access import scope_for
+from imcase.organisation.models import Municipality, Provider, Role
+
+
+class ServiceError(ValidationError):
+    """A rule refused the change; the message is for the user, in German."""
+
+
+class StaleVersionError(ServiceError):
+    """Someone else saved the record since it was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Dieser Datensatz wurde inzwischen von jemand anderem geändert. Ihre Änderungen "
+            "wurden nicht gespeichert. Bitte laden Sie die Seite neu und tragen Sie sie erneut ein."
+        )
+
+
+# --- the counselling window -------------------------------------------------------------
+
+
+def window_start_for(client: Client) -> dt.date | None:
+    """The window starts with the AU assignment; a § 24 person without one from case opening."""
+    if client.assignment_date:
+        return client.assignment_date
+    if client.residence_status == ResidenceStatus.UKRAINE:
+        return client.opened_on
+    return None
+
+
+def refresh_window(client: Client) -> None:
+    """Recompute the stored window fields from the assignment date and extensions."""
+    client.window_start = window_start_for(client)
+    client.window_extended = (
+        client.extensions.filter(decision=WindowExtension.Decision.APPROVED).exists()
+        if client.pk
+        else False
+    )
+    client.window_end = (
+        Window(client.window_start, client.window_extended).end if client.window_start else None
+    )
+
+
+def _bump(client: Client, expected_version: int | None) -> None:
+    if expected_version is not None and client.version != expected_version:
+        raise StaleVersionError()
+    client.version += 1
+
+
+def _locked(client: Client) -> Client:
+    return Client.objects.select_for_update().get(pk=client.pk)
+
+
+# --- clients ----------------------------------------------------------------------------
+
+
+def save_client(actor, client: Client, expected_version: int | None = None) -> Client:
+    """Create or update a client with its derived window; refuses a stale edit."""
+    with transaction.atomic():
+        creating = client.pk is None
+        if not creating:
+            current = _locked(client)
+            if expected_version is not None and current.version != expected_version:
+                raise StaleVersionError()
+            client.version = current.version
+            _bump(client, None)
+        client.landkreis_id = client.municipality.landkreis_id
+        refresh_window(client)
+        client.full_clean()
+        client.save()
+        record(
+            actor,
+            AuditEntry.Action.CREATE if creating else AuditEntry.Action.CHANGE,
+            client,
+            label=client.aktenzeichen,
+        )
+    return client
+
+
+def open_case_check(client: Client) -> None:
+    if not client.is_target_group:
+        raise ServiceError(
+            "Diese Person gehört nicht zur Zielgruppe: ohne Zuweisung in die Anschluss"
+            "unterbringung und ohne § 24 AufenthG kann kein geförderter Fall eröffnet werden."
+        )
+
+
+def close_case(actor, client: Client, reason: str, closed_on: dt.date) -> Client:
+    with transaction.atomic():
+        client = _locked(client)
+        if client.status == Client.Status.CLOSED:
+            raise ServiceError("Der Fall ist bereits abgeschlossen.")
+        if reason not in Client.ClosedReason.values:
+            raise ServiceError("Bitte wählen Sie einen Grund für die Ausleitung.")
+        if closed_on > timezone.localdate():
+            raise ServiceError("Das Datum der Ausleitung darf nicht in der Zukunft liegen.")
+        client.status = Client.Status.CLOSED
+        client.closed_reason = reason
+        client.closed_on = closed_on
+        _bump(client, None)
+        client.save()
+        record(actor, AuditEntry.Action.CHANGE, client, label=client.aktenzeichen, event="closed")
+    return client
+
+
+def reopen_case(actor, client: Client, today: dt.date | None = None) -> Client:
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        client = _locked(client)
+        if client.status != Client.Status.CLOSED:
+            raise ServiceError("Der Fall ist nicht abgeschlossen.")
+        window = client.window
+        if window is None or not window.contains(today):
+            raise ServiceError(
+                "Der Fall kann nur innerhalb des Beratungszeitraums wieder eröffnet werden."
+            )
+        client.status = Client.Status.OPEN
+        client.closed_reason = ""
+        client.closed_on = None
+        _bump(client, None)
+        client.save()
+        record(actor, AuditEntry.Action.CHANGE, client, label=client.aktenzeichen, event="reopened")
+    return client
+
+
+# --- extension (four-eyes) --------------------------------------------------------------
+
+
+def request_extension(actor, client: Client, reason: str) -> WindowExtension:
+    reason = reason.strip()
+    if len(reason) < 20:
+        raise ServiceError(
+            "Bitte begründen Sie die Verlängerung schriftlich (mindestens 20 Zeichen)."
+        )
+    with transaction.atomic():
+        client = _locked(client)
+        decisions = set(client.extensions.values_list("decision", flat=True))
+        if WindowExtension.Decision.APPROVED in decisions:
+            raise ServiceError("Der Beratungszeitraum wurde bereits um ein Jahr verlängert.")
+        if WindowExtension.Decision.PENDING in decisions:
+            raise ServiceError("Es liegt bereits ein offener Verlängerungsantrag vor.")
+        if client.window is None:
+            raise ServiceError("Ohne Beratungszeitraum ist keine Verlängerung möglich.")
+        extension = WindowExtension.objects.create(client=client, reason=reason, requested_by=actor)
+        record(
+            actor,
+            AuditEntry.Action.CHANGE,
+            client,
+            label=client.aktenzeichen,
+            event="extension_requested",
+        )
+    return extension
+
+
+def decide_extension(
+    actor, extension: WindowExtension, approve: bool, note: str = ""
+) -> WindowExtension:
+    """Approve or refuse; only a team lead who sees the client and did not file the request."""
+    with transaction.atomic():
+        extension = WindowExtension.objects.select_for_update().get(pk=extension.pk)
+        if extension.decision != WindowExtension.Decision.PENDING:
+            raise ServiceError("Über diesen Antrag wurde bereits entschieden.")
+        if scope_for(actor).role != Role.TEAM_LEAD:
+            raise ServiceError("Über Verlängerungen entscheidet die Teamleitung.")
+        if extension.requested_by_id == actor.pk:
+            raise ServiceError(
+                "Vier-Augen-Prinzip: Über den eigenen Antrag kann nicht selbst entschieden werden."
+            )
+        if not approve and not note.strip():
+            raise ServiceError("Bitte begründen Sie die Ablehnung.")
+        extension.decision = (
+            WindowExtension.Decision.APPROVED if approve else WindowExtension.Decision.REFUSED
+        )
+        extension.decided_by = actor
+        extension.decided_at = timezone.now()
+        extension.decision_note = note.strip()
+        extension.save()
+        client = _locked(extension.client)
+        refresh_window(client)
+        _bump(client, None)
+        client.save()
+        record(
+            actor,
+            AuditEntry.Action.CHANGE,
+            client,
+            label=client.aktenzeichen,
+            event="extension_approved" if approve else "extension_refused",
+        )
+    return extension
+
+
+# --- moves and handover -------------------------------------------------------------------
+
+
+def record_move(actor, client: Client, to_municipality: Municipality, moved_on: dt.date) -> Move:
+    """A dated move; if the new municipality has another provider, the case is handed over and
+    the old provider no longer sees the person."""
+    with transaction.atomic():
+        client = _locked(client)
+        if to_municipality.pk == client.municipality_id:
+            raise ServiceError("Die neue Gemeinde ist dieselbe wie die bisherige.")
+        if to_municipality.landkreis_id != client.landkreis_id:
+            raise ServiceError(
+                "Ein Umzug in einen anderen Kreis ist eine Ausleitung (Grund: weggezogen)."
+            )
+        if moved_on > timezone.localdate():
+            raise ServiceError("Das Umzugsdatum darf nicht in der Zukunft liegen.")
+        move = Move.objects.create(
+            client=client,
+            moved_on=moved_on,
+            from_municipality_id=client.municipality_id,
+            to_municipality=to_municipality,
+            from_provider=client.municipality.provider_on(moved_on),
+            to_provider=to_municipality.provider_on(moved_on),
+            recorded_by=actor,
+        )
+        client.municipality = to_municipality
+        if move.is_handover:
+            client.manager = None
+        _bump(client, None)
+        client.save()
+        record(
+            actor,
+            AuditEntry.Action.CHANGE,
+            client,
+            label=client.aktenzeichen,
+            event="handover" if move.is_handover else "moved",
+        )
+    return move
+
+
+# --- consents ---------------------------------------------------------------------------
+
+
+def give_consent(actor, client: Client, kind: str, given_on: dt.date, scope: str = "") -> Consent:
+    if given_on > timezone.localdate():
+        raise ServiceError("Das Datum der Einwilligung darf nicht in der Zukunft liegen.")
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            client=client, kind=kind, given_on=given_on, scope=scope.strip(), recorded_by=actor
+        )
+        record(actor, AuditEntry.Action.CHANGE, client, label=client.aktenzeichen, event="consent")
+    return consent
+
+
+def revoke_consent(actor, consent: Consent, revoked_on: dt.date) -> Consent:
+    with transaction.atomic():
+        consent = Consent.objects.select_for_update().get(pk=consent.pk)
+        if consent.revoked_on:
+            raise ServiceError("Diese Einwilligung ist bereits widerrufen.")
+        if revoked_on < consent.given_on:
+            raise ServiceError("Der Widerruf kann nicht vor der Einwilligung liegen.")
+        consent.revoked_on = revoked_on
+        consent.save(update_fields=["revoked_on"])
+        record(
+            actor,
+            AuditEntry.Action.CHANGE,
+            consent.client,
+            label=consent.client.aktenzeichen,
+            event="consent_revoked",
+        )
+    return consent
+
+
+# --- consultations ----------------------------------------------------------------------
+
+
+@dataclass
+class ReferralInput:
+    service: RegularService
+    note: str = ""
+    status: str = Referral.Status.REFERRED
+
+
+@dataclass
+class ConsultationInput:
+    clients: Sequence[Client]
+    date: dt.date
+    duration_minutes: int
+    kind: str = Consultation.Kind.COUNSELLING
+    setting: str = Consultation.Setting.OFFICE_HOURS
+    topics: Iterable[Topic] = ()
+    referrals: Sequence[ReferralInput] = field(default_factory=list)
+    interpreter_language: str = ""
+    note: str = ""
+    next_appointment: dt.datetime | None = None
+
+
+def funded_participation(client: Client, day: dt.date, provider) -> bool:
+    """True if the contact counts as funded; raises if it may not be stored at all."""
+    window = client.window
+    if window is not None and window.contains(day):
+        return True
+    if provider.counsels_beyond_window:
+        return False
+    if window is None:
+        raise ServiceError(
+            f"{client.full_name} gehört nicht zur Zielgruppe (keine Zuweisung in die AU, "
+            "kein § 24 AufenthG): ein geförderter Kontakt ist nicht möglich."
+        )
+    if day < window.start:
+        raise ServiceError(
+            f"Der Kontakt liegt vor dem Beginn des Beratungszeitraums von {client.full_name} "
+            f"({window.start:%d.%m.%Y})."
+        )
+    raise ServiceError(
+        f"Der Beratungszeitraum von {client.full_name} endete am {window.end:%d.%m.%Y}. "
+        "Ein Kontakt danach kann nicht als Beratung erfasst werden."
+    )
+
+
+def _check_participants(actor, clients: Sequence[Client]) -> None:
+    if not clients:
+        raise ServiceError("Bitte wählen Sie mindestens eine Person aus.")
+    visible = set(
+        Client.objects.visible_to(actor)
+        .filter(pk__in=[c.pk for c in clients])
+        .values_list("pk", flat=True)
+    )
+    if len(visible) != len({c.pk for c in clients}):
+        raise ServiceError("Mindestens eine Person liegt nicht in Ihrem Zuständigkeitsbereich.")
+    households = {c.household_id for c in clients}
+    if len(clients) > 1 and (None in households or len(households) > 1):
+        raise ServiceError(
+            "Ein gemeinsamer Kontakt ist nur mit Mitgliedern eines Haushalts möglich."
+        )
+
+
+def _validate_input(data: ConsultationInput) -> None:
+    if data.date > timezone.localdate():
+        raise ServiceError("Ein Kontakt kann nicht in der Zukunft liegen.")
+    if not 1 <= data.duration_minutes <= 600:
+        raise ServiceError("Die Dauer muss zwischen 1 und 600 Minuten liegen.")
+
+
+def log_consultation(actor, data: ConsultationInput) -> Consultation:
+    scope = scope_for(actor)
+    if not scope.is_case_worker:
+        raise ServiceError("Nur Integrationsmanager:innen und Teamleitungen erfassen Kontakte.")
+    _validate_input(data)
+    _check_participants(actor, data.clients)
+    provider = Provider.objects.get(pk=scope.provider_id)
+    funded = {c.pk: funded_participation(c, data.date, provider) for c in data.clients}
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            provider=provider,
+            date=data.date,
+            duration_minutes=data.duration_minutes,
+            kind=data.kind,
+            setting=data.setting,
+            interpreter_language=data.interpreter_language.strip(),
+            note=data.note.strip(),
+            next_appointment=data.next_appointment,
+            recorded_by=actor,
+        )
+        consultation.topics.set(list(data.topics))
+        ConsultationParticipant.objects.bulk_create(
+            ConsultationParticipant(consultation=consultation, client=c, funded=funded[c.pk])
+            for c in data.clients
+        )
+        _create_referrals(consultation, data.referrals)
+        for client in data.clients:
+            record(
+                actor,
+                AuditEntry.Action.CHANGE,
+                client,
+                label=client.aktenzeichen,
+                event="consultation",
+            )
+    return consultation
+
+
+def update_consultation(
+    actor, consultation: Consultation, data: ConsultationInput, expected_version: int
+) -> Consultation:
+    """Edit a contact; the earlier state stays in its history. Refuses a stale edit."""
+    _validate_input(data)
+    with transaction.atomic():
+        current = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if current.version != expected_version:
+            raise StaleVersionError()
+        participants = list(current.participants.select_related("client"))
+        funded = {
+            p.client_id: funded_participation(p.client, data.date, current.provider)
+            for p in participants
+        }
+        current.date = data.date
+        current.duration_minutes = data.duration_minutes
+        current.kind = data.kind
+        current.setting = data.setting
+        current.interpreter_language = data.interpreter_language.strip()
+        current.note = data.note.strip()
+        current.next_appointment = data.next_appointment
+        current.version += 1
+        current.save()
+        current.topics.set(list(data.topics))
+        for participant in participants:
+            if participant.funded != funded[participant.client_id]:
+                participant.funded = funded[participant.client_id]
+                participant.save(update_fields=["funded"])
+        for participant in participants:
+            record(
+                actor,
+                AuditEntry.Action.CHANGE,
+                participant.client,
+                label=participant.client.aktenzeichen,
+                event="consultation_changed",
+            )
+    return current
+
+
+def update_referral_status(actor, referral: Referral, status: str, on: dt.date) -> Referral:
+    if status not in Referral.Status.values:
+        raise ServiceError("Unbekannter Stand der Vermittlung.")
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        referral.status = status
+        referral.status_changed_on = on
+        referral.save()
+    return referral
+
+
+def _create_referrals(consultation: Consultation, referrals: Sequence[ReferralInput]) -> None:
+    # One by one (not bulk) so each referral starts its own history.
+    today = timezone.localdate()
+    for referral in referrals:
+        Referral.objects.create(
+            consultation=consultation,
+            service=referral.service,
+            note=referral.note.strip(),
+            status=referral.status,
+            status_changed_on=today,
+        )

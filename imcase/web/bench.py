@@ -1,0 +1,228 @@
+"""Benchmarks on a large synthetic data set: server time and SQL queries per page.
+
+Cases live in one registry so later issues can add theirs next to the code they measure::
+
+    from imcase.web.bench import benchmark, get_page
+
+    @benchmark("Berichte: koordination")
+    def _reports():
+        return get_page("koordination", "/berichte/")
+
+The decorated function is the set-up: it runs once, untimed, and returns the zero-argument
+callable that is timed. ``manage.py bench`` runs every case (see ``run_cases``).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db import connection
+from django.test import Client as TestClient
+from django.test.utils import CaptureQueriesContext, override_settings
+
+BENCH_SUFFIX = "_bench"
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+# The demo logins of ``imcase.organisation.demo``, one per role.
+DEMO_USERS = {
+    "manager": "Integrationsmanager:in",
+    "teamleitung": "Teamleitung",
+    "koordination": "Koordinierungsstelle",
+    "gemeinde": "Gemeinde",
+    "rp": "Regierungspräsidium",
+    "admin": "Administration",
+}
+
+
+class BenchError(Exception):
+    """The benchmark cannot run (wrong database, a page that does not answer 200)."""
+
+
+@dataclass(frozen=True)
+class BenchCase:
+    name: str
+    setup: Callable[[], Any]  # runs once, untimed; its result is passed to ``run``
+    run: Callable[[Any], Any]  # one timed repetition
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    name: str
+    median_ms: float
+    p90_ms: float
+    queries: str  # "12", or "12–14" if the count varies between repetitions
+
+
+CASES: list[BenchCase] = []
+
+
+def register(case: BenchCase) -> BenchCase:
+    if any(existing.name == case.name for existing in CASES):
+        raise ValueError(f"Benchmark {case.name!r} ist schon registriert.")
+    CASES.append(case)
+    return case
+
+
+def benchmark(name: str) -> Callable[[Callable[[], Callable[[], Any]]], Callable]:
+    """Register a set-up function that returns the callable to time."""
+
+    def decorator(setup: Callable[[], Callable[[], Any]]) -> Callable:
+        register(BenchCase(name=name, setup=setup, run=lambda timed: timed()))
+        return setup
+
+    return decorator
+
+
+# --- Database guard and data set ----------------------------------------------------------
+
+
+def ensure_bench_database(conn=connection) -> None:
+    """Refuse anything but a dedicated PostgreSQL database whose name ends in ``_bench``."""
+    name = str(conn.settings_dict.get("NAME") or "")
+    if conn.vendor != "postgresql" or not name.endswith(BENCH_SUFFIX) or name.startswith("test_"):
+        raise BenchError(
+            "Der Benchmark läuft nur auf einer eigenen PostgreSQL-Datenbank, deren Name auf "
+            f"„{BENCH_SUFFIX}“ endet (z. B. DATABASE_URL=postgres://postgres@127.0.0.1:5432/"
+            f"imcase_bench). Aktuell: {conn.vendor} „{name}“. Er legt dort viele Testdaten an."
+        )
+
+
+def ensure_data(clients: int, stdout=None) -> bool:
+    """Build the demo Kreis with ``clients`` clients unless it is there; True if it was built."""
+    from clients.models import Client
+    from imcase.organisation.demo import build_demo
+
+    users = get_user_model().objects.filter(username__in=DEMO_USERS).count()
+    if users == len(DEMO_USERS) and Client.objects.count() >= clients:
+        return False
+    build_demo(clients=clients, stdout=stdout)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk insert
+    return True
+
+
+# --- Helpers for cases --------------------------------------------------------------------
+
+
+def logged_in(username: str) -> TestClient:
+    """A test client logged in as ``username`` (over HTTPS, so SSL redirects do not apply)."""
+    user = get_user_model().objects.get(username=username)
+    client = TestClient(HTTP_HOST="testserver")
+    client.force_login(user, backend=MODEL_BACKEND)
+    return client
+
+
+def get_page(username: str, path: str) -> Callable[[], Any]:
+    """Set-up helper: the callable that GETs ``path`` as ``username`` and expects a 200."""
+    client = logged_in(username)
+
+    def timed():
+        response = client.get(path, secure=True)
+        if response.status_code != 200:
+            raise BenchError(f"GET {path} als {username} ergab HTTP {response.status_code}.")
+        return response
+
+    return timed
+
+
+def _register_home_pages() -> None:
+    for username, label in DEMO_USERS.items():
+        register(
+            BenchCase(
+                name=f"Start: {label} ({username})",
+                setup=lambda u=username: get_page(u, "/"),
+                run=lambda timed: timed(),
+            )
+        )
+
+
+_register_home_pages()
+
+
+@benchmark("Klientenliste: Integrationsmanager:in (manager)")
+def _client_list_manager():
+    return get_page("manager", "/klienten/")
+
+
+@benchmark("Klientenliste: Teamleitung (teamleitung)")
+def _client_list_team_lead():
+    return get_page("teamleitung", "/klienten/")
+
+
+# --- Running ------------------------------------------------------------------------------
+
+
+def _percentile(sorted_values: list[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    rank = max(1, math.ceil(share * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def measure(case: BenchCase, repeat: int, warmup: int = 2) -> BenchResult:
+    state = case.setup()
+    for _ in range(warmup):
+        case.run(state)
+    times: list[float] = []
+    counts: list[int] = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            case.run(state)
+            times.append((time.perf_counter() - start) * 1000)
+        counts.append(len(queries))
+    times.sort()
+    low, high = min(counts), max(counts)
+    return BenchResult(
+        name=case.name,
+        median_ms=statistics.median(times),
+        p90_ms=_percentile(times, 0.9),
+        queries=str(low) if low == high else f"{low}–{high}",
+    )
+
+
+def prepare_client_settings() -> AbstractContextManager:
+    """Let ``django.test.Client`` through (its host is ``testserver``); without a collected
+    static manifest, fall back to the plain static storage (the URL lookup is all that differs).
+    """
+    if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS.append("testserver")
+    try:
+        staticfiles_storage.url("css/imcase.css")
+    except ValueError:  # "Missing staticfiles manifest entry": collectstatic has not run
+        plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+        return override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain})
+    return nullcontext()
+
+
+def run_cases(
+    repeat: int, only: str = "", cases: Iterable[BenchCase] | None = None
+) -> Iterator[BenchResult]:
+    with prepare_client_settings():
+        for case in CASES if cases is None else cases:
+            if only and only.lower() not in case.name.lower():
+                continue
+            yield measure(case, repeat)
+
+
+def format_table(results: list[BenchResult]) -> str:
+    header = ("Fall", "Median ms", "p90 ms", "Abfragen")
+    rows = [(r.name, f"{r.median_ms:.1f}", f"{r.p90_ms:.1f}", r.queries) for r in results]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+
+    def line(row):
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        return " | ".join(cells)
+
+    rule = "-+-".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(row) for row in rows)])
