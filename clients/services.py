@@ -82,6 +82,17 @@ def _locked(client: Client) -> Client:
     return Client.objects.select_for_update().get(pk=client.pk)
 
 
+def _locked_for(actor, client: Client) -> Client:
+    """Lock the client for a case worker who may see it; anyone else is refused."""
+    if not scope_for(actor).is_case_worker:
+        raise ServiceError("Nur Integrationsmanager:innen und Teamleitungen bearbeiten Fälle.")
+    locked = Client.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=client.pk)
+    found = locked.first()
+    if found is None:
+        raise ServiceError("Diese Person liegt nicht in Ihrem Zuständigkeitsbereich.")
+    return found
+
+
 # --- clients ----------------------------------------------------------------------------
 
 
@@ -118,7 +129,7 @@ def open_case_check(client: Client) -> None:
 
 def close_case(actor, client: Client, reason: str, closed_on: dt.date) -> Client:
     with transaction.atomic():
-        client = _locked(client)
+        client = _locked_for(actor, client)
         if client.status == Client.Status.CLOSED:
             raise ServiceError("Der Fall ist bereits abgeschlossen.")
         if reason not in Client.ClosedReason.values:
@@ -137,7 +148,7 @@ def close_case(actor, client: Client, reason: str, closed_on: dt.date) -> Client
 def reopen_case(actor, client: Client, today: dt.date | None = None) -> Client:
     today = today or timezone.localdate()
     with transaction.atomic():
-        client = _locked(client)
+        client = _locked_for(actor, client)
         if client.status != Client.Status.CLOSED:
             raise ServiceError("Der Fall ist nicht abgeschlossen.")
         window = client.window
@@ -164,7 +175,7 @@ def request_extension(actor, client: Client, reason: str) -> WindowExtension:
             "Bitte begründen Sie die Verlängerung schriftlich (mindestens 20 Zeichen)."
         )
     with transaction.atomic():
-        client = _locked(client)
+        client = _locked_for(actor, client)
         decisions = set(client.extensions.values_list("decision", flat=True))
         if WindowExtension.Decision.APPROVED in decisions:
             raise ServiceError("Der Beratungszeitraum wurde bereits um ein Jahr verlängert.")
@@ -189,6 +200,7 @@ def decide_extension(
     """Approve or refuse; only a team lead who sees the client and did not file the request."""
     with transaction.atomic():
         extension = WindowExtension.objects.select_for_update().get(pk=extension.pk)
+        _locked_for(actor, extension.client)
         if extension.decision != WindowExtension.Decision.PENDING:
             raise ServiceError("Über diesen Antrag wurde bereits entschieden.")
         if scope_for(actor).role != Role.TEAM_LEAD:
@@ -227,7 +239,7 @@ def record_move(actor, client: Client, to_municipality: Municipality, moved_on: 
     """A dated move; if the new municipality has another provider, the case is handed over and
     the old provider no longer sees the person."""
     with transaction.atomic():
-        client = _locked(client)
+        client = _locked_for(actor, client)
         if to_municipality.pk == client.municipality_id:
             raise ServiceError("Die neue Gemeinde ist dieselbe wie die bisherige.")
         if to_municipality.landkreis_id != client.landkreis_id:
@@ -267,6 +279,7 @@ def give_consent(actor, client: Client, kind: str, given_on: dt.date, scope: str
     if given_on > timezone.localdate():
         raise ServiceError("Das Datum der Einwilligung darf nicht in der Zukunft liegen.")
     with transaction.atomic():
+        client = _locked_for(actor, client)
         consent = Consent.objects.create(
             client=client, kind=kind, given_on=given_on, scope=scope.strip(), recorded_by=actor
         )
@@ -277,6 +290,7 @@ def give_consent(actor, client: Client, kind: str, given_on: dt.date, scope: str
 def revoke_consent(actor, consent: Consent, revoked_on: dt.date) -> Consent:
     with transaction.atomic():
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
+        _locked_for(actor, consent.client)
         if consent.revoked_on:
             raise ServiceError("Diese Einwilligung ist bereits widerrufen.")
         if revoked_on < consent.given_on:
@@ -407,6 +421,7 @@ def update_consultation(
     """Edit a contact; the earlier state stays in its history. Refuses a stale edit."""
     _validate_input(data)
     with transaction.atomic():
+        _visible_consultation(actor, consultation.pk)
         current = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if current.version != expected_version:
             raise StaleVersionError()
@@ -445,10 +460,24 @@ def update_referral_status(actor, referral: Referral, status: str, on: dt.date) 
         raise ServiceError("Unbekannter Stand der Vermittlung.")
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        _visible_consultation(actor, referral.consultation_id)
         referral.status = status
         referral.status_changed_on = on
         referral.save()
+        for participant in referral.consultation.participants.select_related("client"):
+            record(
+                actor,
+                AuditEntry.Action.CHANGE,
+                participant.client,
+                label=participant.client.aktenzeichen,
+                event="referral_status",
+            )
     return referral
+
+
+def _visible_consultation(actor, consultation_id: int) -> None:
+    if not Consultation.objects.visible_to(actor).filter(pk=consultation_id).exists():
+        raise ServiceError("Dieser Kontakt liegt nicht in Ihrem Zuständigkeitsbereich.")
 
 
 def _create_referrals(consultation: Consultation, referrals: Sequence[ReferralInput]) -> None:

@@ -91,7 +91,7 @@ class Consultation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ConsultationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[topics])
 
     class Meta:
         verbose_name = "Beratungskontakt"

@@ -1,31 +1,277 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+"""The client page: header, counselling window, timeline of contacts and the form to log one;
+editing a contact (optimistic locking, history) and following up a referral."""
 
-from clients.models import Client
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
+
+from clients.forms.consultation import (
+    ConsultationCreateForm,
+    ConsultationEditForm,
+    ReferralStatusForm,
+)
+from clients.models import Client, Consultation, ConsultationParticipant, Referral
+from clients.services import (
+    ServiceError,
+    log_consultation,
+    update_consultation,
+    update_referral_status,
+)
+from clients.views.common import get_client_or_404, get_consultation_or_404
+from clients.window import WindowStatus
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.organisation.access import scope_for
+
+BAR_CLASSES = {
+    WindowStatus.ENDS_SOON: "bg-warning",
+    WindowStatus.ENDED: "bg-danger",
+    WindowStatus.EXTENDED: "bg-info",
+}
 
 
 @login_required
 def client_detail(request, code):
-    client = get_object_or_404(
-        Client.objects.visible_to(request.user).select_related("municipality", "manager"),
-        code=code,
-    )
-    record(request.user, AuditEntry.Action.VIEW, client, label=client.aktenzeichen)
-    return render(request, "clients/detail.html", {"client": client})
+    client = get_client_or_404(request.user, code)
+    return _render_detail(request, client)
 
 
 @login_required
 def consultation_create(request, code):
-    raise NotImplementedError
+    client = get_client_or_404(request.user, code, for_update=True)
+    if request.method != "POST":
+        return redirect(reverse("clients:detail", args=[client.code]) + "#kontakt-erfassen")
+    form = ConsultationCreateForm(
+        request.POST, client=client, members=_household(request.user, client)
+    )
+    if form.is_valid():
+        try:
+            consultation = log_consultation(
+                request.user, form.to_input(form.cleaned_data["participants"])
+            )
+        except ServiceError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Der Kontakt vom {consultation.date:%d.%m.%Y} wurde gespeichert.",
+            )
+            return redirect(_contact_url(client, consultation))
+    return _render_detail(request, client, form=form)
 
 
 @login_required
 def consultation_edit(request, code):
-    raise NotImplementedError
+    if not scope_for(request.user).is_case_worker:
+        raise Http404
+    consultation = get_consultation_or_404(request.user, code)
+    participants = list(
+        consultation.participants.select_related("client").order_by(
+            "client__last_name", "client__first_name"
+        )
+    )
+    back_to = _back_client(request, participants)
+    if request.method == "POST":
+        form = ConsultationEditForm(request.POST)
+        if form.is_valid():
+            try:
+                consultation = update_consultation(
+                    request.user,
+                    consultation,
+                    form.to_input([p.client for p in participants]),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ServiceError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Die Änderungen am Kontakt wurden gespeichert.")
+                if back_to is None:
+                    return redirect("clients:consultation_edit", code=consultation.code)
+                return redirect(_contact_url(back_to, consultation))
+    else:
+        form = ConsultationEditForm(initial=ConsultationEditForm.initial_for(consultation))
+    return render(
+        request,
+        "clients/consultation_edit.html",
+        {
+            "consultation": consultation,
+            "participants": participants,
+            "referrals": consultation.referrals.select_related("service"),
+            "back_to": back_to,
+            "form": form,
+            "history": _history_rows(consultation),
+        },
+    )
 
 
 @login_required
+@require_POST
 def referral_status(request, pk):
-    raise NotImplementedError
+    if not scope_for(request.user).is_case_worker:
+        raise Http404
+    referral = get_object_or_404(Referral.objects.select_related("consultation"), pk=pk)
+    consultation = get_consultation_or_404(request.user, referral.consultation.code)
+    form = ReferralStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            update_referral_status(
+                request.user, referral, form.cleaned_data["status"], timezone.localdate()
+            )
+        except ServiceError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request, f"Der Stand der Vermittlung an {referral.service} wurde gespeichert."
+            )
+    else:
+        messages.error(request, "Bitte wählen Sie einen gültigen Stand der Vermittlung.")
+    participants = consultation.participants.select_related("client")
+    back_to = _back_client(request, list(participants))
+    if back_to is None:
+        return redirect("clients:consultation_edit", code=consultation.code)
+    return redirect(_contact_url(back_to, consultation))
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _render_detail(request, client: Client, form=None) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    members = _household(user, client)
+    can_log = scope_for(user).is_case_worker
+    if form is None and can_log:
+        form = ConsultationCreateForm(client=client, members=members)
+    consultations = (
+        Consultation.objects.visible_to(user)
+        .filter(participants__client=client)
+        .select_related("recorded_by")
+        .prefetch_related(
+            "topics",
+            Prefetch("referrals", queryset=Referral.objects.select_related("service")),
+            Prefetch(
+                "participants",
+                queryset=ConsultationParticipant.objects.select_related("client").order_by(
+                    "client__last_name", "client__first_name"
+                ),
+            ),
+        )
+    )
+    record(user, AuditEntry.Action.VIEW, client, label=client.aktenzeichen)
+    return render(
+        request,
+        "clients/detail.html",
+        {
+            "client": client,
+            "today": today,
+            "user": user,
+            "other_members": [m for m in members if m.pk != client.pk],
+            "window": _window_info(client, today),
+            "consultations": consultations,
+            "form": form,
+            "form_open": form is not None and form.is_bound,
+            "referral_statuses": Referral.Status.choices,
+            "can_log": can_log,
+        },
+    )
+
+
+def _household(user, client: Client):
+    """The household members the user may see, the client included (for the participants)."""
+    visible = Client.objects.visible_to(user).order_by("last_name", "first_name")
+    if client.household_id is None:
+        return visible.filter(pk=client.pk)
+    return visible.filter(household_id=client.household_id)
+
+
+def _window_info(client: Client, today: dt.date) -> dict | None:
+    window = client.window
+    if window is None:
+        return None
+    status = window.status_on(today)
+    percent = round(window.elapsed_share(today) * 100)
+    return {
+        "start": window.start,
+        "end": window.end,
+        "days_left": max(window.days_left(today), 0),
+        "status": status.label,
+        "percent": percent,
+        # Steps of 5 % as CSS classes: the CSP forbids inline style attributes.
+        "bar_class": f"window-share-{5 * round(percent / 5)} {BAR_CLASSES.get(status, '')}".strip(),
+    }
+
+
+def _contact_url(client: Client, consultation: Consultation) -> str:
+    return reverse("clients:detail", args=[client.code]) + f"#kontakt-{consultation.code}"
+
+
+def _back_client(request, participants: list[ConsultationParticipant]) -> Client | None:
+    """The client page to return to: the one named in ``klient`` if it took part, else the
+    first participant the user may see."""
+    wanted = request.POST.get("klient") or request.GET.get("klient")
+    clients = [p.client for p in participants]
+    for client in clients:
+        if str(client.code) == wanted:
+            return client
+    visible = set(
+        Client.objects.visible_to(request.user)
+        .filter(pk__in=[c.pk for c in clients])
+        .values_list("pk", flat=True)
+    )
+    return next((c for c in clients if c.pk in visible), None)
+
+
+def _history_rows(consultation: Consultation) -> list[dict]:
+    """Newest first: when, who, and which fields changed from the version before."""
+    records = list(consultation.history.select_related("history_user").order_by("-history_id"))
+    rows = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older, excluded_fields=["version"])
+            changes = [
+                {
+                    "field": Consultation._meta.get_field(change.field).verbose_name,
+                    "old": _display(change.field, change.old),
+                    "new": _display(change.field, change.new),
+                }
+                for change in delta.changes
+            ]
+        rows.append(
+            {
+                "date": newer.history_date,
+                "user": _user_name(newer.history_user),
+                "kind": {"+": "angelegt", "~": "geändert", "-": "gelöscht"}[newer.history_type],
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return "–"
+    return user.get_full_name() or user.username
+
+
+def _display(field_name: str, value) -> str:
+    if value in (None, ""):
+        return "–"
+    field = Consultation._meta.get_field(field_name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)

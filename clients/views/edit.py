@@ -1,21 +1,169 @@
+"""Creating and editing a person (with the duplicate warning and the change history) and
+recording or revoking consents. Only case workers (managers, team leads) get here."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from clients.duplicates import possible_duplicates
+from clients.forms.client import ClientForm, ConsentForm, RevokeForm
+from clients.models import Client
+from clients.services import give_consent, revoke_consent, save_client
+from clients.views.common import get_client_or_404
+from imcase.organisation.access import scope_for
+
+HISTORY_LIMIT = 50
+
+
+def _save(request, form: ClientForm, expected_version: int | None = None) -> Client | None:
+    """Save through the service; on a refusal put the German message on the form."""
+    client = form.instance
+    try:
+        with transaction.atomic():
+            client.household = form.household()
+            return save_client(request.user, client, expected_version=expected_version)
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return None
 
 
 @login_required
 def client_create(request):
-    raise NotImplementedError
+    if not scope_for(request.user).is_case_worker:
+        raise Http404
+    duplicates: list[Client] = []
+    if request.method == "POST":
+        form = ClientForm(request.POST, user=request.user)
+        valid = form.is_valid()
+        data = form.cleaned_data
+        if all(data.get(name) for name in ("last_name", "first_name", "birth_date")):
+            duplicates = possible_duplicates(
+                request.user, data["last_name"], data["first_name"], data["birth_date"]
+            )
+        if valid and (not duplicates or data["confirm_duplicate"]):
+            client = _save(request, form)
+            if client is not None:
+                messages.success(request, f"{client.full_name} wurde angelegt.")
+                return redirect("clients:detail", code=client.code)
+        if not duplicates:
+            form.hide_duplicate_override()
+    else:
+        form = ClientForm(user=request.user)
+        form.hide_duplicate_override()
+    return render(
+        request,
+        "clients/client_form.html",
+        {"form": form, "duplicates": duplicates, "title": "Neue Person anlegen"},
+    )
 
 
 @login_required
 def client_edit(request, code):
-    raise NotImplementedError
+    client = get_client_or_404(request.user, code, for_update=True)
+    title = f"{client.last_name}, {client.first_name} bearbeiten"
+    if request.method == "POST":
+        form = ClientForm(request.POST, instance=client, user=request.user)
+        if form.is_valid():
+            saved = _save(request, form, expected_version=form.cleaned_data["version"])
+            if saved is not None:
+                messages.success(request, "Die Änderungen wurden gespeichert.")
+                return redirect("clients:detail", code=saved.code)
+    else:
+        form = ClientForm(instance=client, user=request.user)
+    return render(
+        request,
+        "clients/client_form.html",
+        {
+            "form": form,
+            "client": client,
+            "title": title,
+            "history": client_history(client),
+        },
+    )
+
+
+def client_history(client: Client, limit: int = HISTORY_LIMIT) -> list[dict]:
+    """The latest changes, newest first: date, user and the German names of changed fields."""
+    # One more than shown, so the oldest shown entry can be compared with its predecessor.
+    records = list(
+        client.history.select_related("history_user").order_by("-history_id")[: limit + 1]
+    )
+    entries = []
+    for position, newer in enumerate(records[:limit]):
+        older = records[position + 1] if position + 1 < len(records) else None
+        if older is None or newer.history_type == "+":
+            fields = ["angelegt"]
+        else:
+            fields = [
+                str(Client._meta.get_field(change.field).verbose_name)
+                for change in newer.diff_against(older).changes
+            ]
+        entries.append({"date": newer.history_date, "user": newer.history_user, "fields": fields})
+    return entries
+
+
+# --- consents ---------------------------------------------------------------------------
+
+
+def _consents_url(client: Client, draft: dict | None = None) -> str:
+    url = reverse("clients:detail", kwargs={"code": client.code})
+    if draft:
+        url += "?" + urlencode(draft)
+    return url + "#einwilligungen"
 
 
 @login_required
+@require_POST
 def consent_add(request, code):
-    raise NotImplementedError
+    client = get_client_or_404(request.user, code, for_update=True)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            give_consent(request.user, client, data["kind"], data["given_on"], data["scope"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Die Einwilligung wurde erfasst.")
+            return redirect(_consents_url(client))
+    # The consent form lives on the client page: back there with the error and what was typed.
+    for error in _all_errors(form):
+        messages.error(request, error)
+    draft = {
+        "einwilligung_art": request.POST.get("kind", ""),
+        "einwilligung_datum": request.POST.get("given_on", ""),
+        "einwilligung_umfang": request.POST.get("scope", "")[:300],
+    }
+    return redirect(_consents_url(client, draft))
 
 
 @login_required
+@require_POST
 def consent_revoke(request, code, pk):
-    raise NotImplementedError
+    client = get_client_or_404(request.user, code, for_update=True)
+    consent = get_object_or_404(client.consents.all(), pk=pk)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            revoke_consent(request.user, consent, form.cleaned_data["revoked_on"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Der Widerruf der Einwilligung wurde erfasst.")
+            return redirect(_consents_url(client))
+    for error in _all_errors(form):
+        messages.error(request, error)
+    return redirect(_consents_url(client))
+
+
+def _all_errors(form) -> list[str]:
+    return [error for errors in form.errors.values() for error in errors]

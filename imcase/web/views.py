@@ -8,7 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-from clients.models import Client
+from clients.models import Client, WindowExtension
 from imcase.audit.models import AuditEntry
 from imcase.organisation.access import role_required, scope_for
 from imcase.organisation.models import (
@@ -54,6 +54,11 @@ def _home_team_lead(request, scope):
         "members": members,
         "client_count": clients.count(),
         "municipalities": Municipality.objects.visible_to(request.user),
+        "pending_extensions": WindowExtension.objects.filter(
+            decision=WindowExtension.Decision.PENDING, client__in=clients
+        )
+        .select_related("client", "requested_by")
+        .order_by("requested_at"),
     }
 
 
