@@ -1,17 +1,31 @@
+"""The client list with search and filters, and the caseload of things due."""
+
+from __future__ import annotations
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 
-from clients.models import Client
+from clients.search import caseload_sections, filter_clients, with_window_states
+from imcase.organisation.access import role_required
+from imcase.organisation.models import Role
+
+PAGE_SIZE = 50
 
 
 @login_required
+@role_required(Role.MANAGER, Role.TEAM_LEAD)
 def client_list(request):
-    clients = Client.objects.visible_to(request.user).select_related("municipality", "manager")
-    page = Paginator(clients, 50).get_page(request.GET.get("seite"))
-    return render(request, "clients/list.html", {"page": page})
+    today = timezone.localdate()
+    clients, form = filter_clients(request.user, request.GET, today)
+    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("seite"))
+    page.object_list = with_window_states(page.object_list, today)
+    return render(request, "clients/list.html", {"page": page, "form": form})
 
 
 @login_required
+@role_required(Role.MANAGER, Role.TEAM_LEAD)
 def caseload(request):
-    raise NotImplementedError
+    sections = caseload_sections(request.user, timezone.localdate())
+    return render(request, "clients/caseload.html", {"sections": sections})

@@ -45,9 +45,13 @@ def test_manager_logs_household_contact_and_sees_it_in_the_timeline(
 ):
     login(page, live_server, world.owner.username)
 
-    # Spelling-tolerant search ("Hadad" for "Haddad") on the list. If the search is not in
-    # place yet the list shows every client, and the click below still finds her by name.
-    visit(page, live_server, "/klienten/?q=Hadad")
+    # Spelling-tolerant search: "Amina Hadad" finds "Haddad, Amina" and not the others.
+    ClientFactory(municipality=world.town, last_name="Petrović", first_name="Milan")
+    visit(page, live_server, "/klienten/")
+    expect(page.get_by_role("link", name="Petrović, Milan")).to_be_visible()
+    page.get_by_label("Name oder Aktenzeichen").fill("Amina Hadad")
+    submit(page, page.get_by_role("button", name=re.compile("Suchen|Anzeigen|Filtern")))
+    expect(page.get_by_role("link", name="Petrović, Milan")).to_have_count(0)
     follow(page, page.get_by_role("link", name="Haddad, Amina", exact=True))
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Haddad, Amina")

@@ -1,0 +1,359 @@
+"""Finding clients: the spelling-tolerant name search, the list filters and the caseload
+("Meine Fälle – fällig").
+
+Names of refugees reach the files in many transliterations (Mohammed, Mohamad, Muhammad;
+Youssef, Yusuf, Jussuf; Al-Hassan, Alhasan). On PostgreSQL the search therefore compares each
+word of the query with first and last name twice, both with pg_trgm's ``word_similarity``:
+
+- as typed, which catches typos and dropped letters (Mohamad → Mohammed);
+- as a consonant skeleton (lower case, diacritics folded, ``ph`` → ``f``, ``w`` → ``v``,
+  ``j`` → ``y``; vowels, a ``y`` inside a word, blanks and hyphens removed; doubled letters
+  collapsed), because Arabic script writes no short vowels and every transliteration guesses
+  them differently (Yusuf, Youssef and Jussuf all become ``ysf``, Haidar and Haydar ``hdr``,
+  Abdul Rahman and Abdulrahman ``bdlrhmn``).
+
+On SQLite (the demo run) it is a plain case-insensitive substring search.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, Lower
+from django.utils.dateformat import format as format_date
+from django.utils.timezone import localtime
+
+from clients.forms.list import ClientFilterForm
+from clients.models import Client, Consultation, WindowExtension
+from clients.window import ENDS_SOON_DAYS, WindowStatus
+from imcase.organisation.access import scope_for
+from imcase.organisation.models import Role
+
+MAX_SEARCH_WORDS = 4
+NAME_THRESHOLD = 0.5
+SKELETON_THRESHOLD = 0.75
+# Shorter skeletons ("Ali" → "l") would match half the Kreis.
+SKELETON_MIN_LENGTH = 3
+
+_FOLD_FROM = "äöüßçşğıáàâéèêíìîóòôúùûñčšžwj"
+_FOLD_TO = "aouscsgiaaaeeeiiiooouuuncszvy"
+_FOLD = str.maketrans(_FOLD_FROM, _FOLD_TO)
+
+
+# --- Name search ---------------------------------------------------------------------------
+
+
+def name_skeleton(text: str) -> str:
+    """The consonant skeleton of a name; the SQL in ``_skeleton_sql`` does the same."""
+    folded = text.lower().translate(_FOLD).replace("ph", "f")
+    consonants = re.sub(r"[^a-z]|[aeiou]", "", re.sub(r"(?<=[a-z])y", "", folded))
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+class _RegexpReplace(Func):
+    function = "REGEXP_REPLACE"
+    output_field = CharField()
+
+    def __init__(self, expression, pattern: str, replacement: str) -> None:
+        super().__init__(expression, Value(pattern), Value(replacement), Value("g"))
+
+
+def _skeleton_sql(field_name: str) -> Func:
+    folded = Func(
+        Lower(field_name),
+        Value(_FOLD_FROM),
+        Value(_FOLD_TO),
+        function="TRANSLATE",
+        output_field=CharField(),
+    )
+    without_ph = _RegexpReplace(folded, "ph", "f")
+    without_glide = _RegexpReplace(without_ph, "(?<=[a-z])y", "")
+    consonants = _RegexpReplace(without_glide, "[^a-z]|[aeiou]", "")
+    return _RegexpReplace(consonants, r"(.)\1+", r"\1")
+
+
+def _search_words(text: str) -> list[str]:
+    words = [word for word in re.split(r"[\s,;]+", text.lower()) if len(word) >= 2]
+    return words[:MAX_SEARCH_WORDS]
+
+
+def search_clients(queryset: QuerySet, text: str) -> QuerySet:
+    """Clients of ``queryset`` whose name matches ``text`` (every word of it, in any order,
+    against first or last name) or whose Aktenzeichen equals ``text``; best matches first.
+
+    The queryset keeps its scope: this only narrows it. Empty ``text`` returns it unchanged.
+    """
+    text = text.strip()
+    if not text:
+        return queryset
+    if connection.vendor != "postgresql":
+        return _search_substring(queryset, text)
+
+    words = _search_words(text)
+    aliases: dict[str, object] = {}
+    all_words_match = Q()
+    for index, word in enumerate(words):
+        typed = f"_search_typed_{index}"
+        skeleton = f"_search_skeleton_{index}"
+        aliases[typed] = Greatest(
+            TrigramWordSimilarity(word, "first_name"), TrigramWordSimilarity(word, "last_name")
+        )
+        word_skeleton = name_skeleton(word)
+        if len(word_skeleton) >= SKELETON_MIN_LENGTH:
+            aliases[skeleton] = Greatest(
+                TrigramWordSimilarity(word_skeleton, _skeleton_sql("first_name")),
+                TrigramWordSimilarity(word_skeleton, _skeleton_sql("last_name")),
+            )
+        else:
+            aliases[skeleton] = Value(0.0, output_field=FloatField())
+        all_words_match &= Q(**{f"{typed}__gte": NAME_THRESHOLD}) | Q(
+            **{f"{skeleton}__gte": SKELETON_THRESHOLD}
+        )
+
+    aktenzeichen = Q(aktenzeichen__iexact=text)
+    matches = aktenzeichen | all_words_match if words else aktenzeichen
+    # The typed similarity counts as well, so the spelling the user typed ranks first.
+    rank = Case(When(aktenzeichen, then=Value(100.0)), default=Value(0.0))
+    for name in aliases:
+        rank = rank + F(name)
+    return (
+        queryset.alias(**aliases)
+        .filter(matches)
+        .alias(search_rank=rank)
+        .order_by("-search_rank", "last_name", "first_name", "pk")
+    )
+
+
+def _search_substring(queryset: QuerySet, text: str) -> QuerySet:
+    words_match = Q()
+    for word in text.split()[:MAX_SEARCH_WORDS]:
+        words_match &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(aktenzeichen__icontains=word)
+        )
+    return queryset.filter(words_match | Q(aktenzeichen__iexact=text))
+
+
+# --- List filters --------------------------------------------------------------------------
+
+SORTS: dict[str, tuple] = {
+    "name": (F("last_name").asc(), F("first_name").asc(), "pk"),
+    "-name": (F("last_name").desc(), F("first_name").desc(), "-pk"),
+    "aktenzeichen": ("aktenzeichen",),
+    "-aktenzeichen": ("-aktenzeichen",),
+    "zuweisung": (F("assignment_date").asc(nulls_last=True), "last_name", "pk"),
+    "-zuweisung": (F("assignment_date").desc(nulls_last=True), "last_name", "pk"),
+    "beratungsende": (F("window_end").asc(nulls_last=True), "last_name", "pk"),
+    "-beratungsende": (F("window_end").desc(nulls_last=True), "last_name", "pk"),
+}
+
+
+def filter_clients(
+    user, params: Mapping[str, str], today: dt.date
+) -> tuple[QuerySet, ClientFilterForm]:
+    """The clients ``user`` may see, narrowed and ordered by the list's GET parameters.
+
+    ``params`` is ``request.GET`` (any mapping works). Keys, all optional:
+
+    - ``suche``: name (spelling-tolerant, see ``search_clients``) or exact Aktenzeichen;
+    - ``gemeinde``: municipality id; ``zustaendig``: user id of the manager;
+      ``team``: regional team id (clients living in the team's municipalities);
+    - ``zeitraum``: a ``WindowStatus`` value, evaluated on ``today``;
+    - ``aufenthalt``: a ``ResidenceStatus`` value; ``fallstatus``: ``open`` or ``closed``;
+    - ``sortierung``: a key of ``SORTS``; without it, search results come by similarity,
+      everything else by name.
+
+    Unknown keys (such as ``seite``) are ignored. Choices offer only what lies in the user's
+    scope, so an id from elsewhere makes the form invalid. If the form is invalid the
+    queryset is empty (never unfiltered); show ``form.errors``. The queryset always starts
+    from ``Client.objects.visible_to(user)`` and selects municipality and manager.
+    """
+    form = ClientFilterForm(params, user=user)
+    clients = Client.objects.visible_to(user).select_related("municipality", "manager")
+    if not form.is_valid():
+        return clients.none(), form
+    data = form.cleaned_data
+    if data["gemeinde"]:
+        clients = clients.filter(municipality=data["gemeinde"])
+    if data["zustaendig"]:
+        clients = clients.filter(manager=data["zustaendig"])
+    if data["team"]:
+        clients = clients.filter(municipality__in=data["team"].municipalities.all())
+    if data["zeitraum"]:
+        clients = clients.with_window_status(data["zeitraum"], today)
+    if data["aufenthalt"]:
+        clients = clients.filter(residence_status=data["aufenthalt"])
+    if data["fallstatus"]:
+        clients = clients.filter(status=data["fallstatus"])
+    clients = search_clients(clients, data["suche"])
+    if data["sortierung"]:
+        clients = clients.order_by(*SORTS[data["sortierung"]])
+    elif not data["suche"].strip():
+        clients = clients.order_by(*SORTS["name"])
+    return clients, form
+
+
+def with_window_states(clients: Iterable[Client], today: dt.date) -> list[Client]:
+    """The clients as a list, each with ``window_state`` (a ``WindowStatus`` or None) for
+    ``today``; computed in Python from the loaded fields, no query per row."""
+    rows = list(clients)
+    for client in rows:
+        client.window_state = client.window_status(today)
+    return rows
+
+
+# --- Caseload ("Meine Fälle – fällig") ---------------------------------------------------
+
+NO_CONTACT_DAYS = 90
+APPOINTMENT_DAYS = 14
+SECTION_LIMIT = 100
+
+
+@dataclass
+class CaseloadRow:
+    client: Client
+    detail: str
+
+
+@dataclass
+class CaseloadSection:
+    key: str
+    title: str
+    detail_label: str
+    rows: list[CaseloadRow] = field(default_factory=list)
+    count: int = 0
+
+    @property
+    def truncated(self) -> bool:
+        return self.count > len(self.rows)
+
+
+def caseload_clients(user) -> QuerySet:
+    """Open cases the user answers for: a manager's own clients; a team lead's team region."""
+    clients = Client.objects.visible_to(user).filter(status=Client.Status.OPEN)
+    if scope_for(user).role == Role.MANAGER:
+        clients = clients.filter(manager=user)
+    return clients.select_related("municipality", "manager")
+
+
+def _section(
+    key: str,
+    title: str,
+    detail_label: str,
+    queryset: QuerySet,
+    detail: Callable[[Client], str],
+) -> CaseloadSection:
+    rows = list(queryset[:SECTION_LIMIT])
+    count = len(rows) if len(rows) < SECTION_LIMIT else queryset.count()
+    return CaseloadSection(
+        key=key,
+        title=title,
+        detail_label=detail_label,
+        rows=[CaseloadRow(client, detail(client)) for client in rows],
+        count=count,
+    )
+
+
+def _day(value: dt.date) -> str:
+    return format_date(value, "d.m.Y")
+
+
+def caseload_sections(user, today: dt.date) -> list[CaseloadSection]:
+    """What needs the user's attention on ``today``, one section per reason (a client may
+    appear in several). Each section is one query, plus a count when it is longer than
+    ``SECTION_LIMIT``."""
+    clients = caseload_clients(user)
+    visible_consultations = Consultation.objects.visible_to(user).filter(
+        participants__client=OuterRef("pk")
+    )
+    ends_soon = clients.with_window_status(WindowStatus.ENDS_SOON, today).order_by(
+        "window_end", "last_name", "pk"
+    )
+    ended = clients.with_window_status(WindowStatus.ENDED, today).order_by(
+        "window_end", "last_name", "pk"
+    )
+    pending = WindowExtension.objects.filter(
+        client=OuterRef("pk"), decision=WindowExtension.Decision.PENDING
+    ).values("requested_at")[:1]
+    extension_requested = (
+        clients.annotate(extension_requested_at=Subquery(pending))
+        .filter(extension_requested_at__isnull=False)
+        .order_by("extension_requested_at", "pk")
+    )
+    soonest = (
+        visible_consultations.filter(next_appointment__date__gte=today)
+        .order_by("next_appointment")
+        .values("next_appointment")[:1]
+    )
+    appointments = (
+        clients.annotate(upcoming_appointment=Subquery(soonest))
+        .filter(
+            upcoming_appointment__date__lte=today + dt.timedelta(days=APPOINTMENT_DAYS),
+        )
+        .order_by("upcoming_appointment", "pk")
+    )
+    latest = visible_consultations.order_by("-date").values("date")[:1]
+    no_contact = (
+        clients.annotate(last_contact=Subquery(latest))
+        .filter(
+            Q(last_contact__isnull=True)
+            | Q(last_contact__lt=today - dt.timedelta(days=NO_CONTACT_DAYS))
+        )
+        .order_by(F("last_contact").asc(nulls_first=True), "last_name", "pk")
+    )
+    return [
+        _section(
+            "endet",
+            f"Beratungszeitraum endet in den nächsten {ENDS_SOON_DAYS} Tagen",
+            "letzter Beratungstag",
+            ends_soon,
+            lambda c: f"{_day(c.window_end)} (noch {(c.window_end - today).days} Tage)",
+        ),
+        _section(
+            "beendet",
+            "Beratungszeitraum beendet, Ausleitung fehlt",
+            "letzter Beratungstag",
+            ended,
+            lambda c: _day(c.window_end),
+        ),
+        _section(
+            "verlaengerung",
+            "Verlängerung beantragt, noch nicht entschieden",
+            "beantragt am",
+            extension_requested,
+            lambda c: _day(localtime(c.extension_requested_at).date()),
+        ),
+        _section(
+            "termine",
+            f"Termine in den nächsten {APPOINTMENT_DAYS} Tagen",
+            "nächster Termin",
+            appointments,
+            lambda c: format_date(localtime(c.upcoming_appointment), "d.m.Y, H:i") + " Uhr",
+        ),
+        _section(
+            "ohne-kontakt",
+            f"Seit {NO_CONTACT_DAYS} Tagen kein Kontakt",
+            "letzter Kontakt",
+            no_contact,
+            lambda c: _day(c.last_contact) if c.last_contact else "noch kein Kontakt",
+        ),
+    ]
