@@ -109,6 +109,7 @@ class ClientForm(forms.ModelForm):
             "aktenzeichen",
             "last_name",
             "first_name",
+            "native_name",
             "birth_date",
             "sex",
             "nationality",

@@ -107,6 +107,12 @@ class Client(models.Model):
     aktenzeichen = models.CharField("Aktenzeichen", max_length=40)
     last_name = models.CharField("Nachname", max_length=120)
     first_name = models.CharField("Vorname", max_length=120)
+    native_name = models.CharField(
+        "Name in Originalschrift",
+        max_length=200,
+        blank=True,
+        help_text="z. B. in arabischer oder kyrillischer Schrift, wie im Pass",
+    )
     birth_date = models.DateField("Geburtsdatum")
     sex = models.CharField("Geschlecht", max_length=1, choices=Sex)
     nationality = models.CharField(
