@@ -14,6 +14,7 @@ from imcase.web.bench import (
     ensure_bench_database,
     format_table,
     measure,
+    run_cases,
 )
 
 
@@ -46,7 +47,21 @@ def test_every_role_and_the_client_lists_are_registered():
     assert len(names) == len(set(names))
     for username in ("manager", "teamleitung", "koordination", "gemeinde", "rp", "admin"):
         assert f"({username})" in " ".join(n for n in names if n.startswith("Start:"))
-    assert sum(n.startswith("Klientenliste:") for n in names) == 2
+    lists = [n for n in names if n.startswith("Klientenliste:")]
+    assert len(lists) == 4
+    assert any("Suche" in n for n in lists) and any("Filter" in n for n in lists)
+    assert any(n.startswith("Klientenakte") and "(manager)" in n for n in names)
+
+
+def test_client_cases_answer_on_the_demo_kreis(db):
+    """The list, search, filter and detail cases run against a small demo Kreis."""
+    from imcase.organisation.demo import build_demo
+
+    build_demo(clients=60)
+    cases = [c for c in CASES if c.name.startswith("Klienten")]
+    results = list(run_cases(1, cases=cases))
+    assert [r.name for r in results] == [c.name for c in cases]
+    assert all(r.median_ms > 0 for r in results)
 
 
 def test_measure_and_table(db):

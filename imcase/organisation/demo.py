@@ -1,4 +1,5 @@
-"""The fictional demo Kreis "Landkreis Musterkreis": organisation, staff, demo logins, clients.
+"""The fictional demo Kreis "Landkreis Musterkreis": organisation, staff, demo logins, clients
+(``demo_clients``) and a year of their consultations (``demo_consultations``).
 
 Everything is deterministic. The organisation and the staff are fixed; ``seed`` only varies
 the clients, which are generated with one ``random.Random(seed)`` in a stream whose first N
@@ -10,17 +11,22 @@ created. Used by ``manage.py seed_demo``.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from clients.models import Client
-from imcase.organisation.demo_clients import ClientSpec, client_specs
+from clients.models import Client, Consultation, Household, WindowExtension
+from imcase.organisation.demo_clients import APPROVED, ClientSpec, client_specs
+from imcase.organisation.demo_consultations import CONTACTS_PER_YEAR, add_consultations
 from imcase.organisation.demo_data import (
     AREAS_FROM,
     AZ_PREFIX,
     DEMO_STAFF,
+    DEMO_TODAY,
     KREIS_NAME,
     MAIL_DOMAIN,
     PROVIDERS,
@@ -28,6 +34,7 @@ from imcase.organisation.demo_data import (
     TEAMS,
     StaffSpec,
     staff_specs,
+    team_lead_of,
 )
 from imcase.organisation.models import (
     Landkreis,
@@ -41,10 +48,12 @@ from imcase.organisation.models import (
 )
 
 DEMO_PASSWORD = "Musterkreis-2026"  # noqa: S105 - published demo password
+HOUSEHOLD_NAMESPACE = uuid.UUID("6f1d2c3e-7a8b-4c9d-8e0f-1a2b3c4d5e6f")
 
 __all__ = [
     "ClientSpec",
     "DEMO_PASSWORD",
+    "DEMO_TODAY",
     "build_demo",
     "client_specs",
     "demo_logins",
@@ -68,6 +77,8 @@ class DemoSummary:
     managers: int = 0
     clients_total: int = 0
     clients_created: int = 0
+    consultations_total: int = 0
+    consultations_created: int = 0
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
 
@@ -126,7 +137,12 @@ def _user(summary: DemoSummary, spec: StaffSpec):
     return _upsert(summary, user_model, {"pk": user.pk}, values)
 
 
-def build_demo(clients: int = 2000, seed: int = 2026, stdout=None) -> DemoSummary:
+def build_demo(
+    clients: int = 2000,
+    seed: int = 2026,
+    stdout=None,
+    contacts_per_year: float = CONTACTS_PER_YEAR,
+) -> DemoSummary:
     """Create or complete the demo Kreis; running it again changes nothing."""
     summary = DemoSummary()
     with transaction.atomic():
@@ -193,38 +209,130 @@ def build_demo(clients: int = 2000, seed: int = 2026, stdout=None) -> DemoSummar
             }
             _upsert(summary, StaffMember, {"user": user}, values)
         summary.created["client"] = _add_clients(kreis, munis, users, clients, seed, stdout)
+        summary.consultations_created = add_consultations(
+            kreis,
+            seed,
+            per_year=contacts_per_year,
+            progress=stdout.write if stdout is not None else None,
+        )
     summary.municipalities = Municipality.objects.filter(landkreis=kreis).count()
     summary.providers = Provider.objects.filter(landkreis=kreis).count()
     summary.teams = Team.objects.filter(provider__landkreis=kreis).count()
     summary.managers = StaffMember.objects.filter(landkreis=kreis, role=Role.MANAGER).count()
     summary.clients_total = Client.objects.filter(landkreis=kreis).count()
     summary.clients_created = summary.created["client"]
+    summary.consultations_total = Consultation.objects.filter(provider__landkreis=kreis).count()
     return summary
 
 
 def _add_clients(kreis, munis, users, count: int, seed: int, stdout=None) -> int:
-    """Bulk-create the specs whose Aktenzeichen number the Kreis does not have yet."""
+    """Bulk-create the specs whose Aktenzeichen number the Kreis does not have yet, with their
+    households and extension requests."""
     existing = Client.objects.filter(landkreis=kreis, aktenzeichen__startswith=f"{AZ_PREFIX}-")
     taken = {az.rsplit("-", 1)[-1] for az in existing.values_list("aktenzeichen", flat=True)}
+    specs = [s for s in client_specs(count, seed) if f"{s.number:05d}" not in taken]
+    if not specs:
+        return 0
+    if stdout is not None:
+        stdout.write(f"Lege {len(specs)} Klient:innen an …")
+    households = _households(kreis, {s.household_key for s in specs if s.household_key}, seed)
     by_ags = {m.ags: m for m in munis.values()}
-    new = [
-        Client(
-            code=spec.code,
-            landkreis=kreis,
-            aktenzeichen=spec.aktenzeichen,
-            last_name=spec.last_name,
-            first_name=spec.first_name,
-            birth_date=spec.birth_date,
-            sex=spec.sex,
-            municipality=by_ags[spec.municipality_ags],
-            arrival_kind=spec.arrival_kind,
-            assignment_date=spec.assignment_date,
-            manager=users[spec.manager],
+    created = Client.objects.bulk_create(
+        [
+            Client(
+                code=spec.code,
+                landkreis=kreis,
+                aktenzeichen=spec.aktenzeichen,
+                last_name=spec.last_name,
+                first_name=spec.first_name,
+                birth_date=spec.birth_date,
+                sex=spec.sex,
+                nationality=spec.nationality,
+                languages=list(spec.languages),
+                residence_status=spec.residence_status,
+                household_id=households.get(spec.household_key),
+                household_role=spec.household_role,
+                municipality=by_ags[spec.municipality_ags],
+                arrival_kind=spec.arrival_kind,
+                assignment_date=spec.assignment_date,
+                opened_on=spec.opened_on,
+                status=spec.status,
+                closed_on=spec.closed_on,
+                closed_reason=spec.closed_reason,
+                # what clients.services.refresh_window would store, without a query per row
+                window_start=spec.window_start,
+                window_end=spec.window_end,
+                window_extended=spec.window_extended,
+                manager=users[spec.manager],
+            )
+            for spec in specs
+        ],
+        batch_size=1000,
+    )
+    # the first history entry of each person: opened by the manager on the day the case opened
+    for client, spec in zip(created, specs, strict=True):
+        client._history_user = client.manager
+        client._history_date = _at_ten(spec.opened_on)
+    Client.history.bulk_history_create(created, batch_size=1000)
+    _add_extensions(kreis, [s for s in specs if s.extension], users)
+    return len(specs)
+
+
+def _households(kreis, keys: set[str], seed: int) -> dict[str, int]:
+    """Household ids by key; the missing ones are created with a code derived from the key."""
+    found = dict(Household.objects.filter(landkreis=kreis).values_list("key", "pk"))
+    missing = sorted(keys - found.keys())
+    Household.objects.bulk_create(
+        [
+            Household(
+                code=uuid.uuid5(HOUSEHOLD_NAMESPACE, f"{seed}:{key}"), landkreis=kreis, key=key
+            )
+            for key in missing
+        ],
+        batch_size=1000,
+    )
+    if missing:
+        found = dict(Household.objects.filter(landkreis=kreis).values_list("key", "pk"))
+    return found
+
+
+def _at_ten(day) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+
+
+def _add_extensions(kreis, specs: list[ClientSpec], users) -> None:
+    """Requested by the client's manager; approved ones decided by the lead of his team."""
+    if not specs:
+        return
+    team_of = {s.username: s.team for s in staff_specs()}
+    ids = dict(
+        Client.objects.filter(
+            landkreis=kreis, aktenzeichen__in=[s.aktenzeichen for s in specs]
+        ).values_list("aktenzeichen", "pk")
+    )
+    rows = []
+    for spec in specs:
+        approved = spec.extension == APPROVED
+        rows.append(
+            WindowExtension(
+                client_id=ids[spec.aktenzeichen],
+                reason=spec.extension_reason,
+                requested_by=users[spec.manager],
+                decision=(
+                    WindowExtension.Decision.APPROVED
+                    if approved
+                    else WindowExtension.Decision.PENDING
+                ),
+                decided_by=users[team_lead_of(team_of[spec.manager])] if approved else None,
+                decided_at=_at_ten(spec.extension_decided) if approved else None,
+                decision_note="Begründung nachvollziehbar, Verlängerung genehmigt."
+                if approved
+                else "",
+            )
         )
-        for spec in client_specs(count, seed)
-        if f"{spec.number:05d}" not in taken
-    ]
-    if stdout is not None and new:
-        stdout.write(f"Lege {len(new)} Klient:innen an …")
-    Client.objects.bulk_create(new, batch_size=500)
-    return len(new)
+    WindowExtension.objects.bulk_create(rows, batch_size=1000)
+    # requested_at is auto_now_add, which bulk_create always fills with now: set the demo date.
+    for row, spec in zip(rows, specs, strict=True):
+        WindowExtension.objects.filter(pk=row.pk).update(
+            requested_at=_at_ten(spec.extension_requested)
+        )

@@ -1,9 +1,18 @@
 """Generated demo clients: one endless deterministic stream per seed, of which N are taken.
 
 Households (single persons, couples with children, single parents) arrive by assignment; some
-spouses and children follow by family reunification, some children are born here. Each
-household lives in one municipality (chosen by population) and gets one manager of the team
-serving it, the one with the smallest caseload per VZÄ.
+spouses and children follow by family reunification, some children are born here. A family
+shares a household key (``MK-HH-00042``), its languages and its residence status; about a
+third of the persons live alone and have no household. Each household lives in one
+municipality (chosen by population) and gets one manager of the team serving it, the one with
+the smallest caseload per VZÄ.
+
+The case state is computed against the fixed ``DEMO_TODAY``: cases whose window ended are
+mostly closed (Ausleitung), a few still wait for it; some families closed early (moved away,
+independent); a few windows were extended by the team lead, a few extensions are pending.
+
+Every random draw of a household happens before the draws of its members, and the draws of a
+member before those of the next, so the first N persons never depend on N.
 """
 
 from __future__ import annotations
@@ -13,17 +22,27 @@ import random
 import uuid
 from dataclasses import dataclass
 
+from clients.models.client import Client, ResidenceStatus
+from clients.window import Window
 from imcase.organisation.demo_data import (
     AZ_PREFIX,
+    DEMO_TODAY,
+    EXTENSION_REASONS,
     FIRST_ASSIGNMENT,
+    LANGUAGES,
     LAST_ASSIGNMENT,
     NATIONALITIES,
+    RESIDENCE_WEIGHTS,
     TEAMS,
     StaffSpec,
     staff_specs,
     variants,
 )
 from imcase.organisation.models import Role
+
+APPROVED = "approved"
+PENDING = "pending"
+HouseholdRole = Client.HouseholdRole
 
 
 @dataclass(frozen=True)
@@ -35,14 +54,46 @@ class ClientSpec:
     first_name: str
     birth_date: dt.date
     sex: str
+    nationality: str  # ISO 3166 alpha-3
+    languages: tuple[str, ...]
+    residence_status: str
+    household_key: str  # "" for a single person
+    household_role: str
     municipality_ags: str
     arrival_kind: str
-    assignment_date: dt.date
+    assignment_date: dt.date | None  # None: § 24 person not assigned to AU
+    opened_on: dt.date
     manager: str  # username
+    status: str = Client.Status.OPEN
+    closed_on: dt.date | None = None
+    closed_reason: str = ""
+    extension: str = ""  # "", APPROVED or PENDING
+    extension_reason: str = ""
+    extension_requested: dt.date | None = None
+    extension_decided: dt.date | None = None
+
+    @property
+    def window_start(self) -> dt.date:
+        return self.assignment_date or self.opened_on
+
+    @property
+    def window_extended(self) -> bool:
+        return self.extension == APPROVED
+
+    @property
+    def window_end(self) -> dt.date:
+        return Window(self.window_start, self.window_extended).end
 
 
+MAX_HOUSEHOLD = 6
 YEAR_WEIGHTS = {2021: 10, 2022: 18, 2023: 24, 2024: 20, 2025: 16, 2026: 10}
 UA_YEAR_WEIGHTS = {2021: 0, 2022: 45, 2023: 25, 2024: 15, 2025: 10, 2026: 5}
+EARLY_REASONS = {
+    Client.ClosedReason.MOVED_AWAY: 40,
+    Client.ClosedReason.INDEPENDENT: 35,
+    Client.ClosedReason.DECLINED: 15,
+    Client.ClosedReason.OTHER: 10,
+}
 
 
 def _pick(rng: random.Random, entries: list[tuple[str, ...]]) -> str:
@@ -62,17 +113,18 @@ def _born(rng: random.Random, on: dt.date, age: int) -> dt.date:
 
 
 def _household(rng: random.Random, nat: str) -> list[dict]:
-    """One household: its members as dicts (name, sex, birth, arrival kind, assignment date)."""
+    """One household: its members as dicts (name, sex, birth, role, arrival kind and date)."""
     _, last_names, male_names, female_names = NATIONALITIES[nat]
     lasts, males, females = variants(last_names), variants(male_names), variants(female_names)
-    weights = UA_YEAR_WEIGHTS if nat == "UA" else YEAR_WEIGHTS
+    ukraine = nat == "UKR"
+    weights = UA_YEAR_WEIGHTS if ukraine else YEAR_WEIGHTS
     year = rng.choices(list(weights), list(weights.values()))[0]
     arrived = _day_in(
         rng, max(dt.date(year, 1, 1), FIRST_ASSIGNMENT), min(dt.date(year, 12, 31), LAST_ASSIGNMENT)
     )
     family_name = _pick(rng, lasts)
 
-    def person(sex, age, kind="zuweisung", on=arrived, last=None):
+    def person(sex, age, role, kind="zuweisung", on=arrived, last=None):
         if sex != "m" and sex != "w":
             first = _pick(rng, rng.choice([males, females]))
         else:
@@ -81,8 +133,10 @@ def _household(rng: random.Random, nat: str) -> list[dict]:
             "last": last or family_name,
             "first": first,
             "sex": sex,
+            "role": role,
             "kind": kind,
             "birth": _born(rng, on, age),
+            "age": age,
             "on": on,
         }
 
@@ -90,39 +144,129 @@ def _household(rng: random.Random, nat: str) -> list[dict]:
         return "d" if rng.random() < 0.015 else ("m" if rng.random() < male_share else "w")
 
     shapes = ["single", "couple", "parent"]
-    shape = rng.choices(shapes, [45, 35, 20] if nat == "UA" else [35, 50, 15])[0]
+    # about a third of the persons live alone, so two households in three are single persons
+    shape = rng.choices(shapes, [65, 15, 20] if ukraine else [65, 25, 10])[0]
     if shape == "single":
-        age = rng.randrange(19, 61 if nat == "UA" else 45)
-        return [person(adult_sex(0.3 if nat == "UA" else 0.8), age)]
+        age = rng.randrange(19, 61 if ukraine else 45)
+        return [person(adult_sex(0.3 if ukraine else 0.8), age, HouseholdRole.HEAD)]
     head_age = rng.randrange(22, 48)
     if shape == "parent":  # mostly mothers with their children
-        members = [person("w" if rng.random() < 0.85 else "m", head_age)]
-        if nat == "UA" and rng.random() < 0.2:
-            members.append(person("w", head_age + rng.randrange(20, 30)))  # grandmother
+        members = [person("w" if rng.random() < 0.85 else "m", head_age, HouseholdRole.HEAD)]
+        if ukraine and rng.random() < 0.2:  # the grandmother came along
+            members.append(person("w", head_age + rng.randrange(20, 30), HouseholdRole.OTHER))
     else:
-        members = [person("m", head_age)]
+        members = [person("m", head_age, HouseholdRole.HEAD)]
     # Eritrean wives keep their own name; children carry the father's first name.
-    kid_last = members[0]["first"] if nat == "ER" and members[0]["sex"] == "m" else None
+    kid_last = members[0]["first"] if nat == "ERI" and members[0]["sex"] == "m" else None
     reunion, later = arrived, "zuweisung"
+    youngest_parent = head_age
     if shape == "couple":
-        if nat != "UA" and rng.random() < 0.35:  # the father came first, the family follows
+        if not ukraine and rng.random() < 0.35:  # the father came first, the family follows
             reunion = min(arrived + dt.timedelta(days=rng.randrange(180, 800)), LAST_ASSIGNMENT)
             later = "familiennachzug" if reunion > arrived else "zuweisung"
-        wife_last = _pick(rng, lasts) if nat == "ER" else None
-        members.append(
-            person("w", max(19, head_age - rng.randrange(0, 8)), later, reunion, wife_last)
-        )
-    for _ in range(rng.choices([0, 1, 2, 3, 4, 5], [10, 25, 30, 20, 10, 5])[0]):
-        members.append(person(rng.choice("mw"), rng.randrange(0, 18), later, reunion, kid_last))
-    if shape == "couple" and rng.random() < 0.25 and reunion < LAST_ASSIGNMENT:
+        wife_last = _pick(rng, lasts) if nat == "ERI" else None
+        wife_age = max(19, head_age - rng.randrange(0, 8))
+        youngest_parent = min(head_age, wife_age)
+        members.append(person("w", wife_age, HouseholdRole.PARTNER, later, reunion, wife_last))
+    # children are at least 18 years younger than their younger parent
+    oldest_child = min(17, youngest_parent - 18)
+    # households of two to six persons; a single parent has at least one child
+    kids = rng.choices([0, 1, 2, 3, 4], [10, 25, 30, 22, 13])[0]
+    kids = min(max(kids, 1 if shape == "parent" else 0), MAX_HOUSEHOLD - len(members))
+    for _ in range(kids):
+        age = rng.randrange(0, oldest_child + 1)
+        members.append(person(rng.choice("mw"), age, HouseholdRole.CHILD, later, reunion, kid_last))
+    if (
+        shape == "couple"
+        and len(members) < MAX_HOUSEHOLD
+        and rng.random() < 0.25
+        and reunion < LAST_ASSIGNMENT
+    ):
         birth = _day_in(rng, reunion + dt.timedelta(days=1), LAST_ASSIGNMENT)
-        members.append(person(rng.choice("mw"), 0, "geburt", birth, kid_last))
+        members.append(person(rng.choice("mw"), 0, HouseholdRole.CHILD, "geburt", birth, kid_last))
         members[-1]["birth"] = birth
     return members
 
 
+@dataclass(frozen=True)
+class _CaseDraws:
+    """The household-level draws that decide the case state of all its members."""
+
+    private: bool  # § 24 person living outside AU (no assignment)
+    open_delay: int
+    close_lag: int
+    overdue_open: bool
+    extension_roll: float
+    extension_reason: str
+    request_lead: int
+    decision_days: int
+    pending_days: int
+    early_reason: str  # "" if the family's case does not close early
+    early_share: float
+
+    @classmethod
+    def draw(cls, rng: random.Random, ukraine: bool) -> _CaseDraws:
+        return cls(
+            private=ukraine and rng.random() < 0.15,
+            open_delay=rng.randrange(0, 45),
+            close_lag=rng.randrange(1, 46),
+            overdue_open=rng.random() < 0.4,
+            extension_roll=rng.random(),
+            extension_reason=rng.choice(EXTENSION_REASONS),
+            request_lead=rng.randrange(60, 121),
+            decision_days=rng.randrange(5, 26),
+            pending_days=rng.randrange(1, 41),
+            early_reason=(
+                rng.choices(list(EARLY_REASONS), list(EARLY_REASONS.values()))[0]
+                if rng.random() < 0.06
+                else ""
+            ),
+            early_share=rng.uniform(0.2, 0.9),
+        )
+
+
+def _case_state(draws: _CaseDraws, opened: dt.date, start: dt.date, early_on: dt.date) -> dict:
+    """Status, closing and extension of one member on ``DEMO_TODAY``."""
+    end = Window(start).end
+    if draws.early_reason and opened < early_on <= min(end, DEMO_TODAY):
+        return {
+            "status": Client.Status.CLOSED,
+            "closed_on": early_on,
+            "closed_reason": draws.early_reason,
+        }
+    extension = {"extension_reason": draws.extension_reason}
+    days_left = (end - DEMO_TODAY).days
+    if -300 <= days_left <= 30 and draws.extension_roll < 0.15:
+        requested = max(end - dt.timedelta(days=draws.request_lead), start)
+        return extension | {
+            "extension": APPROVED,
+            "extension_requested": requested,
+            "extension_decided": requested + dt.timedelta(days=draws.decision_days),
+        }
+    if 0 <= days_left <= 90 and draws.extension_roll < 0.45:
+        requested = max(DEMO_TODAY - dt.timedelta(days=draws.pending_days), start)
+        return extension | {"extension": PENDING, "extension_requested": requested}
+    if days_left >= 0:
+        return {}
+    closed_on = end + dt.timedelta(days=draws.close_lag)
+    if closed_on >= DEMO_TODAY or (draws.overdue_open and days_left >= -120):
+        return {}  # Ausleitung fällig
+    return {
+        "status": Client.Status.CLOSED,
+        "closed_on": closed_on,
+        "closed_reason": Client.ClosedReason.WINDOW_ENDED,
+    }
+
+
 def _team_of() -> dict[str, str]:
     return {ags: team for team, (_, munis, _) in TEAMS.items() for _, ags, _ in munis}
+
+
+def _residence(rng: random.Random, nat: str) -> str:
+    if nat == "UKR":
+        return ResidenceStatus.UKRAINE
+    statuses = [ResidenceStatus.PROTECTION, ResidenceStatus.DULDUNG, ResidenceStatus.GESTATTUNG]
+    return rng.choices(statuses, RESIDENCE_WEIGHTS[nat])[0]
 
 
 def client_specs(count: int, seed: int = 2026) -> list[ClientSpec]:
@@ -138,14 +282,29 @@ def client_specs(count: int, seed: int = 2026) -> list[ClientSpec]:
             managers.setdefault(spec.team, []).append(spec)
     load = {s.username: 0 for team in managers.values() for s in team}
     specs: list[ClientSpec] = []
+    families = 0
     while len(specs) < count:
         ags = rng.choices([m[0] for m in munis], [m[1] for m in munis])[0]
-        members = _household(rng, rng.choices(nats, nat_weights)[0])
+        nat = rng.choices(nats, nat_weights)[0]
+        members = _household(rng, nat)
+        languages = rng.choices(*zip(*LANGUAGES[nat], strict=True))[0]
+        residence = _residence(rng, nat)
+        draws = _CaseDraws.draw(rng, nat == "UKR")
+        key = ""
+        if len(members) > 1:
+            families += 1
+            key = f"{AZ_PREFIX}-HH-{families:05d}"
+        first_opened = min(members[0]["on"] + dt.timedelta(days=draws.open_delay), LAST_ASSIGNMENT)
+        early_on = first_opened + dt.timedelta(
+            days=int((DEMO_TODAY - first_opened).days * draws.early_share)
+        )
         # the family goes to the manager of the team with the least caseload per VZÄ
         manager = min(managers[team_of[ags]], key=lambda s: load[s.username] / float(s.vza))
         for member in members[: count - len(specs)]:
             number = len(specs) + 1
             load[manager.username] += 1
+            opened = min(member["on"] + dt.timedelta(days=draws.open_delay), LAST_ASSIGNMENT)
+            assigned = None if draws.private else member["on"]
             specs.append(
                 ClientSpec(
                     number=number,
@@ -155,10 +314,17 @@ def client_specs(count: int, seed: int = 2026) -> list[ClientSpec]:
                     first_name=member["first"],
                     birth_date=member["birth"],
                     sex=member["sex"],
+                    nationality=nat,
+                    languages=languages,
+                    residence_status=residence,
+                    household_key=key,
+                    household_role=member["role"],
                     municipality_ags=ags,
                     arrival_kind=member["kind"],
-                    assignment_date=member["on"],
+                    assignment_date=assigned,
+                    opened_on=opened,
                     manager=manager.username,
+                    **_case_state(draws, opened, assigned or opened, early_on),
                 )
             )
     return specs

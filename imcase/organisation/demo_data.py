@@ -20,6 +20,9 @@ AZ_PREFIX = "MK"
 AREAS_FROM = dt.date(2023, 1, 1)
 FIRST_ASSIGNMENT = dt.date(2021, 1, 1)
 LAST_ASSIGNMENT = dt.date(2026, 10, 31)
+# The fixed "today" of the demo: case status, extensions and the year of consultations are
+# computed against it, never against the real date, so every run gives the same data.
+DEMO_TODAY = dt.date(2026, 11, 1)
 STAFF_SEED = "musterkreis-personal"  # the staff do not vary with --seed
 MAIL_DOMAIN = "musterkreis.example"
 
@@ -208,12 +211,89 @@ def staff_specs() -> list[StaffSpec]:
                     start_date=start,
                 )
             )
+    # Every team has a lead who decides on extensions (four-eyes); Team Nord's is the demo login.
+    for team, (first, last, start) in TEAM_LEADS.items():
+        specs.append(
+            StaffSpec(
+                _username(first, last),
+                first,
+                last,
+                Role.TEAM_LEAD,
+                TEAMS[team][0],
+                team,
+                vza=Decimal("1.00"),
+                qualification=SOZ,
+                start_date=start,
+            )
+        )
     return specs
 
 
+def team_lead_of(team: str) -> str:
+    """Username of the team lead deciding on the team's extension requests."""
+    if team == "Team Nord":
+        return "teamleitung"
+    first, last, _ = TEAM_LEADS[team]
+    return _username(first, last)
+
+
+# Leads of the generated teams (Team Nord is led by the demo login "teamleitung").
+TEAM_LEADS: dict[str, tuple[str, str, dt.date]] = {
+    "Team Mitte": ("Christine", "Böhm", dt.date(2017, 9, 1)),
+    "Team Süd": ("Andreas", "Kuhn", dt.date(2019, 2, 1)),
+    "Team Neuenmuster": ("Sandra", "Frank", dt.date(2018, 4, 1)),
+    "Team Obertal": ("Ralf", "Berger", dt.date(2020, 1, 1)),
+    "Team Verbund Kleinbach": ("Heike", "Roth", dt.date(2021, 7, 1)),
+    "Team Bergstadt": ("Matthias", "Sauer", dt.date(2019, 10, 1)),
+    "Team Diakonie Seefelden": ("Ayşe", "Demirtaş", dt.date(2022, 3, 1)),
+}
+
+# nationality → spoken languages of a household, with weights (the first is the main one)
+LANGUAGES: dict[str, list[tuple[tuple[str, ...], int]]] = {
+    "SYR": [(("Arabisch",), 75), (("Kurdisch", "Arabisch"), 20), (("Arabisch", "Englisch"), 5)],
+    "AFG": [(("Dari",), 60), (("Paschtu", "Dari"), 30), (("Dari", "Englisch"), 10)],
+    "UKR": [
+        (("Ukrainisch", "Russisch"), 70),
+        (("Russisch", "Ukrainisch"), 20),
+        (("Ukrainisch",), 10),
+    ],
+    "IRQ": [(("Arabisch",), 45), (("Kurdisch", "Arabisch"), 40), (("Kurdisch",), 15)],
+    "TUR": [(("Türkisch",), 45), (("Kurdisch", "Türkisch"), 55)],
+    "ERI": [(("Tigrinya",), 80), (("Tigrinya", "Englisch"), 20)],
+    "NGA": [(("Englisch",), 100)],
+    "GEO": [(("Georgisch", "Russisch"), 70), (("Georgisch",), 30)],
+}
+
+# nationality → weights of schutzstatus, duldung, gestattung (Ukraine: always § 24 AufenthG)
+RESIDENCE_WEIGHTS: dict[str, tuple[int, int, int]] = {
+    "SYR": (90, 4, 6),
+    "AFG": (80, 10, 10),
+    "IRQ": (65, 20, 15),
+    "TUR": (55, 15, 30),
+    "ERI": (90, 3, 7),
+    "NGA": (30, 45, 25),
+    "GEO": (15, 55, 30),
+}
+
+# Written reasons of extension requests (VwV IntM: justified single case).
+EXTENSION_REASONS = [
+    "Ausbildung zur Pflegefachkraft beginnt im Herbst; Begleitung bei Anmeldung, "
+    "BAföG-Antrag und Wohnungssuche ist noch nötig.",
+    "Alleinerziehend mit drei Kindern, Kita-Platz erst ab dem Frühjahr; Sprachkurs B1 "
+    "wurde deshalb unterbrochen und soll fortgesetzt werden.",
+    "Anerkennungsverfahren des ausländischen Abschlusses läuft noch; Unterstützung bei "
+    "Nachweisen und Anpassungsqualifizierung erforderlich.",
+    "Längere Erkrankung im zweiten Beratungsjahr, Ziele aus Plan B (Arbeit, Wohnen) "
+    "konnten deshalb noch nicht erreicht werden.",
+    "Wohnung in Aussicht, Mietvertrag und Umzug aus der Anschlussunterbringung stehen an; "
+    "Beratung bis zum Einzug und zur Anmeldung beim Jobcenter nötig.",
+    "Familiennachzug der Kinder steht bevor; Begleitung bei Schulanmeldung und "
+    "Kita-Suche in den ersten Monaten erforderlich.",
+]
+
 # nationality → (weight, last names, male first names, female first names)
 NATIONALITIES: dict[str, tuple[int, str, str, str]] = {
-    "SY": (
+    "SYR": (
         25,
         "Al-Ahmad|Alahmad|Al Ahmad, Haddad, Khalil|Chalil, Al-Hussein|Alhussein|Al Hussain, Hamdan,"
         " Ibrahim, Mahmoud|Mahmud, Othman|Osman, Al-Khatib|Alkhatib, Darwish|Darwisch,"
@@ -226,7 +306,7 @@ NATIONALITIES: dict[str, tuple[int, str, str, str]] = {
         " Yasmin|Jasmin, Maryam|Mariam, Zainab|Zeinab, Reem|Rim, Huda, Dalia, Rawan,"
         " Sara|Sarah, Rahaf, Bayan",
     ),
-    "AF": (
+    "AFG": (
         18,
         "Ahmadi, Mohammadi|Muhammadi, Hosseini|Husseini|Hussaini, Rahimi, Karimi, Sultani,"
         " Noori|Nuri, Azizi, Haidari|Haydari, Rezaei|Rezai, Jafari|Jafary, Sadat, Safi,"
@@ -236,7 +316,7 @@ NATIONALITIES: dict[str, tuple[int, str, str, str]] = {
         "Fatima, Zahra|Sahra, Maryam|Mariam, Marzia, Farzana, Nargis, Shabnam|Schabnam, Parwana,"
         " Sakina, Roya, Mahbooba|Mahbuba, Sima, Nilofar|Nilufar, Freshta|Fereshta, Laila|Leila",
     ),
-    "UA": (
+    "UKR": (
         22,
         "Kovalenko|Kowalenko, Shevchenko|Schewtschenko, Bondarenko, Tkachenko|Tkatschenko,"
         " Kravchenko|Krawtschenko, Melnyk|Melnik, Petrenko, Boyko|Bojko, Koval|Kowal,"
@@ -250,7 +330,7 @@ NATIONALITIES: dict[str, tuple[int, str, str, str]] = {
         " Sofiia|Sofia, Viktoriia|Viktoria, Daryna, Mariia|Marija, Alina, Valentyna|Walentyna,"
         " Liudmyla|Ljudmila, Halyna|Galina",
     ),
-    "IQ": (
+    "IRQ": (
         8,
         "Al-Jabouri|Aljuboori, Khalaf|Chalaf, Hussein|Husein, Murad, Qasim|Kassim, Saleh|Salih,"
         " Jasim|Jassim, Al-Obaidi|Alobaidi, Rashid|Raschid, Haji|Hadschi, Khudeda|Chudeda,"
@@ -260,7 +340,7 @@ NATIONALITIES: dict[str, tuple[int, str, str, str]] = {
         "Nadia|Nadja, Layla|Leyla, Zainab, Noor|Nur, Shirin|Schirin, Jihan|Dschihan, Bushra,"
         " Samira, Hana, Sozan, Nareen|Narin, Avin",
     ),
-    "TR": (
+    "TUR": (
         10,
         "Yılmaz|Yilmaz, Kaya, Demir, Şahin|Sahin, Çelik|Celik, Yıldız|Yildiz, Aydın|Aydin,"
         " Öztürk|Oeztuerk|Ozturk, Arslan, Doğan|Dogan, Kılıç|Kilic, Aslan, Polat, Korkmaz,"
@@ -270,7 +350,7 @@ NATIONALITIES: dict[str, tuple[int, str, str, str]] = {
         "Ayşe|Ayse, Fatma, Emine, Zeynep|Zeinep, Elif, Hatice, Meryem|Meriem, Özlem|Oezlem,"
         " Sevda, Derya, Berfin, Rojda, Gülsüm|Guelsuem, Esra",
     ),
-    "ER": (
+    "ERI": (
         6,
         "Tesfay|Tesfaye, Ghebremedhin|Gebremedhin, Tekle|Teklay, Habte, Kidane, Haile,"
         " Berhane|Berhe, Woldu|Weldu, Mebrahtu, Tesfamariam, Yohannes|Johannes,"
@@ -279,7 +359,7 @@ NATIONALITIES: dict[str, tuple[int, str, str, str]] = {
         " Mussie, Biniam|Binyam, Aron",
         "Selam, Helen, Senait|Senayt, Luwam, Saba, Tsega, Rahel, Feven, Winta, Eden, Mizan, Hiwet",
     ),
-    "NG": (
+    "NGA": (
         5,
         "Okafor, Okonkwo, Eze, Adeyemi, Olawale, Ogunleye, Abubakar, Nwosu, Chukwu, Obi,"
         " Adebayo, Balogun, Onyeka, Osagie, Igbinedion, Omoregie",
@@ -288,7 +368,7 @@ NATIONALITIES: dict[str, tuple[int, str, str, str]] = {
         "Blessing, Joy, Precious, Chioma, Ngozi, Adaeze, Funmilayo, Esther, Grace, Osasere,"
         " Favour, Mercy, Faith",
     ),
-    "GE": (
+    "GEO": (
         6,
         "Beridze, Kapanadze, Gelashvili|Gelaschwili, Maisuradze|Maissuradse, Giorgadze, Lomidze,"
         " Tsiklauri|Ziklauri, Bolkvadze|Bolkwadse, Khutsishvili|Chuzischwili, Nozadze,"

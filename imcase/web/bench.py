@@ -26,8 +26,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
+from django.db.models import Count
 from django.test import Client as TestClient
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 
 BENCH_SUFFIX = "_bench"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -96,18 +98,36 @@ def ensure_bench_database(conn=connection) -> None:
         )
 
 
-def ensure_data(clients: int, stdout=None) -> bool:
-    """Build the demo Kreis with ``clients`` clients unless it is there; True if it was built."""
-    from clients.models import Client
+def ensure_data(clients: int, stdout=None, contacts_per_year: float | None = None) -> bool:
+    """Build the demo Kreis with ``clients`` clients and a year of consultations unless it is
+    there; True if it was built or completed."""
+    from clients.models import Client, Consultation
     from imcase.organisation.demo import build_demo
+    from imcase.organisation.demo_consultations import CONTACTS_PER_YEAR
 
     users = get_user_model().objects.filter(username__in=DEMO_USERS).count()
-    if users == len(DEMO_USERS) and Client.objects.count() >= clients:
+    if (
+        users == len(DEMO_USERS)
+        and Client.objects.count() >= clients
+        and Consultation.objects.exists()
+    ):
         return False
-    build_demo(clients=clients, stdout=stdout)
+    per_year = CONTACTS_PER_YEAR if contacts_per_year is None else contacts_per_year
+    build_demo(clients=clients, stdout=stdout, contacts_per_year=per_year)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh planner statistics after the bulk insert
     return True
+
+
+def data_counts() -> dict[str, int]:
+    """Size of the data set, for the report."""
+    from clients.models import Client, Consultation, ConsultationParticipant
+
+    return {
+        "Klient:innen": Client.objects.count(),
+        "Beratungskontakte": Consultation.objects.count(),
+        "Teilnahmen": ConsultationParticipant.objects.count(),
+    }
 
 
 # --- Helpers for cases --------------------------------------------------------------------
@@ -156,6 +176,34 @@ def _client_list_manager():
 @benchmark("Klientenliste: Teamleitung (teamleitung)")
 def _client_list_team_lead():
     return get_page("teamleitung", "/klienten/")
+
+
+# GET keys of clients.forms.list.ClientFilterForm: ``suche`` (name or Aktenzeichen) and
+# ``zeitraum`` (window status).
+@benchmark("Klientenliste: Suche „Mohamad“ (manager)")
+def _client_list_search():
+    return get_page("manager", "/klienten/?suche=Mohamad")
+
+
+@benchmark("Klientenliste: Filter „endet bald“ (manager)")
+def _client_list_filter():
+    return get_page("manager", "/klienten/?zeitraum=ends_soon")
+
+
+@benchmark("Klientenakte mit den meisten Kontakten (manager)")
+def _client_detail_most_contacts():
+    from clients.models import Client
+
+    user = get_user_model().objects.get(username="manager")
+    client = (
+        Client.objects.visible_to(user)
+        .annotate(contacts=Count("participations"))
+        .order_by("-contacts", "pk")
+        .first()
+    )
+    if client is None:
+        raise BenchError("Die Integrationsmanager:in „manager“ sieht keine Klient:innen.")
+    return get_page("manager", reverse("clients:detail", args=[client.code]))
 
 
 # --- Running ------------------------------------------------------------------------------

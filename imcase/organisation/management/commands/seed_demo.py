@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from imcase.organisation.demo import build_demo, demo_logins
+from imcase.organisation.demo_consultations import CONTACTS_PER_YEAR
 
 
 class Command(BaseCommand):
@@ -22,12 +23,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=2026, help="Startwert des Zufallsgenerators (2026)"
         )
+        parser.add_argument(
+            "--contacts-per-year",
+            type=float,
+            default=CONTACTS_PER_YEAR,
+            help=(
+                "Beratungskontakte je erwachsener Klient:in und Jahr im Beratungszeitraum "
+                f"(Standard: {CONTACTS_PER_YEAR:g}; ergibt etwa 10 je Klient:in)"
+            ),
+        )
 
-    def handle(self, *args, clients: int, seed: int, **options):
+    def handle(self, *args, clients: int, seed: int, contacts_per_year: float, **options):
         if clients < 0:
             raise CommandError("--clients darf nicht negativ sein.")
+        if contacts_per_year < 0:
+            raise CommandError("--contacts-per-year darf nicht negativ sein.")
         started = time.monotonic()
-        summary = build_demo(clients=clients, seed=seed, stdout=self.stdout)
+        summary = build_demo(
+            clients=clients, seed=seed, stdout=self.stdout, contacts_per_year=contacts_per_year
+        )
         seconds = time.monotonic() - started
         created = sum(n for key, n in summary.created.items() if key != "client")
         updated = sum(summary.updated.values())
@@ -41,6 +55,10 @@ class Command(BaseCommand):
         )
         out.write(
             f"  {summary.clients_total} Klient:innen, davon {summary.clients_created} neu angelegt"
+        )
+        out.write(
+            f"  {summary.consultations_total} Beratungskontakte, davon "
+            f"{summary.consultations_created} neu angelegt"
         )
         out.write(f"  Stammdaten: {created} Datensätze neu angelegt, {updated} aktualisiert")
         out.write("")
