@@ -26,10 +26,8 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import (
     Case,
-    CharField,
     F,
     FloatField,
-    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -37,7 +35,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Greatest, Lower
+from django.db.models.functions import Greatest
 from django.utils.dateformat import format as format_date
 from django.utils.timezone import localtime
 
@@ -62,32 +60,12 @@ _FOLD = str.maketrans(_FOLD_FROM, _FOLD_TO)
 
 
 def name_skeleton(text: str) -> str:
-    """The consonant skeleton of a name; the SQL in ``_skeleton_sql`` does the same."""
+    """The consonant skeleton of a name. PostgreSQL keeps the same for every client in
+    ``first_name_skeleton``/``last_name_skeleton`` (function ``imcase_name_skeleton``,
+    migration clients 0005); a test checks that both agree."""
     folded = text.lower().translate(_FOLD).replace("ph", "f")
     consonants = re.sub(r"[^a-z]|[aeiou]", "", re.sub(r"(?<=[a-z])y", "", folded))
     return re.sub(r"(.)\1+", r"\1", consonants)
-
-
-class _RegexpReplace(Func):
-    function = "REGEXP_REPLACE"
-    output_field = CharField()
-
-    def __init__(self, expression, pattern: str, replacement: str) -> None:
-        super().__init__(expression, Value(pattern), Value(replacement), Value("g"))
-
-
-def _skeleton_sql(field_name: str) -> Func:
-    folded = Func(
-        Lower(field_name),
-        Value(_FOLD_FROM),
-        Value(_FOLD_TO),
-        function="TRANSLATE",
-        output_field=CharField(),
-    )
-    without_ph = _RegexpReplace(folded, "ph", "f")
-    without_glide = _RegexpReplace(without_ph, "(?<=[a-z])y", "")
-    consonants = _RegexpReplace(without_glide, "[^a-z]|[aeiou]", "")
-    return _RegexpReplace(consonants, r"(.)\1+", r"\1")
 
 
 def _search_words(text: str) -> list[str]:
@@ -119,8 +97,8 @@ def search_clients(queryset: QuerySet, text: str) -> QuerySet:
         word_skeleton = name_skeleton(word)
         if len(word_skeleton) >= SKELETON_MIN_LENGTH:
             aliases[skeleton] = Greatest(
-                TrigramWordSimilarity(word_skeleton, _skeleton_sql("first_name")),
-                TrigramWordSimilarity(word_skeleton, _skeleton_sql("last_name")),
+                TrigramWordSimilarity(word_skeleton, "first_name_skeleton"),
+                TrigramWordSimilarity(word_skeleton, "last_name_skeleton"),
             )
         else:
             aliases[skeleton] = Value(0.0, output_field=FloatField())

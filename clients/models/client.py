@@ -160,6 +160,9 @@ class Client(models.Model):
     closed_reason = models.CharField(
         "Grund der Ausleitung", max_length=16, choices=ClosedReason, blank=True
     )
+    # Filled by a PostgreSQL trigger (see migration 0005) for the spelling-tolerant search.
+    first_name_skeleton = models.CharField(max_length=120, blank=True, editable=False)
+    last_name_skeleton = models.CharField(max_length=120, blank=True, editable=False)
     window_start = models.DateField("Beginn Beratungszeitraum", null=True, editable=False)
     window_end = models.DateField("letzter Beratungstag", null=True, editable=False, db_index=True)
     window_extended = models.BooleanField("verlängert", default=False, editable=False)
@@ -168,7 +171,9 @@ class Client(models.Model):
     updated_at = models.DateTimeField("geändert", auto_now=True)
 
     objects = ClientQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_at", "first_name_skeleton", "last_name_skeleton"]
+    )
 
     class Meta:
         verbose_name = "Klient:in"
