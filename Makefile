@@ -105,8 +105,11 @@ bench: services venv
 worker: venv
 	@REDIS_URL='$(REDIS_URL)' DATABASE_URL='$(DATABASE_URL)' $(BIN)/celery -A imcase worker -l info
 
+# Beat keeps its schedule state in var/ (ignored by git), not in the working tree.
 beat: venv
-	@REDIS_URL='$(REDIS_URL)' DATABASE_URL='$(DATABASE_URL)' $(BIN)/celery -A imcase beat -l info
+	@mkdir -p var
+	@REDIS_URL='$(REDIS_URL)' DATABASE_URL='$(DATABASE_URL)' $(BIN)/celery -A imcase beat -l info \
+		-s var/celerybeat-schedule
 
 lint: venv
 	@$(BIN)/ruff check .

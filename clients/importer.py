@@ -28,7 +28,7 @@ from clients.models.client import ResidenceStatus
 from clients.services import window_start_for
 from clients.window import Window
 from imcase.audit.models import AuditEntry
-from imcase.audit.services import record
+from imcase.audit.services import record_many
 from imcase.organisation.models import Landkreis, Municipality
 
 HEADER = (
@@ -518,17 +518,24 @@ def _write(rows: list[_Row], result: ImportResult, actor, today: dt.date) -> Non
         default_user=actor,
         default_change_reason=reason,
     )
-    for client in created:
-        record(actor, AuditEntry.Action.CREATE, client, label=client.aktenzeichen, event="import")
-    for client, fields in changed:
-        record(
-            actor,
-            AuditEntry.Action.CHANGE,
-            client,
-            label=client.aktenzeichen,
-            event="import",
-            fields=fields,
-        )
+    record_many(
+        actor,
+        [
+            *(
+                (AuditEntry.Action.CREATE, client, client.aktenzeichen, {"event": "import"})
+                for client in created
+            ),
+            *(
+                (
+                    AuditEntry.Action.CHANGE,
+                    client,
+                    client.aktenzeichen,
+                    {"event": "import", "fields": fields},
+                )
+                for client, fields in changed
+            ),
+        ],
+    )
 
 
 def _households(landkreis: Landkreis, keys: set[str], dry_run: bool) -> dict[str, Household]:

@@ -6,6 +6,7 @@ SQLite, no broker (Celery runs tasks inline), console e-mail.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "imcase.organisation",
     "imcase.audit",
     "imcase.web",
+    "imcase.alerts",
+    "imcase.exports",
     "clients",
     "plans",
     "funding",
@@ -79,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "imcase.web.context_processors.navigation",
+                "imcase.alerts.context_processors.open_alerts",
             ],
         },
     },
@@ -115,6 +119,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 840)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that enqueues a task must not hang when Redis is unreachable.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+
+# --- Nightly jobs, alerts, exports, retention ---------------------------------------------
+# Public address of the site, for links in e-mails (the nightly digest has no request).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SITE_URL muss mit http:// oder https:// beginnen.")
+# Alerts that were done or became obsolete are deleted after this many days.
+ALERT_KEEP_DAYS = env_int("ALERT_KEEP_DAYS", 365)
+# Generated export files (they hold personal data) are deleted after this many hours.
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
+# Personal data of cases closed longer ago than this is anonymised by the nightly job.
+# Default 7 years: a case counts in the figures of the year it closes; that year's
+# Verwendungsnachweis follows in the next year and its records must be kept five years after
+# submission (ANBest-P Nr. 6.9), so seven years after closing covers every closing date.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 2557)
+if RETENTION_DAYS < 365:
+    raise ImproperlyConfigured(
+        "RETENTION_DAYS muss mindestens 365 sein (Daten abgeschlossener Fälle werden "
+        "danach unwiderruflich anonymisiert)."
+    )
 
 # --- Authentication and security ----------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -212,6 +238,12 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Integrationsplan -----------------------------------------------------------------------
+# Months from the agreement of a plan to its next review (the proposed default).
+PLAN_REVIEW_MONTHS = env_int("PLAN_REVIEW_MONTHS", 6)
+if not 1 <= PLAN_REVIEW_MONTHS <= 24:
+    raise ImproperlyConfigured("PLAN_REVIEW_MONTHS muss zwischen 1 und 24 liegen.")
+
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -222,10 +254,36 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "imcase <imcase@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+
+# --- Funding (VwV IntM 2023) --------------------------------------------------------------
+def _env_decimal(name: str, default: str) -> Decimal:
+    """A positive amount with at most two decimal places (a dot as separator); fails loudly."""
+    raw = env_str(name, default).strip()
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value <= 0 or value.as_tuple().exponent < -2:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} ist kein positiver Betrag mit höchstens zwei Nachkommastellen "
+            "(Punkt als Dezimaltrennzeichen, z. B. 70000.00)."
+        )
+    return value.quantize(Decimal("0.01"))
+
+
+# Staff cost of one full-time position (VZÄ) per year: the split's amounts become VZÄ with it.
+FUNDING_COST_PER_VZA = _env_decimal("FUNDING_COST_PER_VZA", "70000.00")
+# The smallest position a municipality must create to run IM itself (Nr. 3.4 VwV IntM).
+FUNDING_EIGENREGIE_MIN_VZA = _env_decimal("FUNDING_EIGENREGIE_MIN_VZA", "0.5")
+# Umsatzsteuer in percent on the quarterly invoices of a cooperation (copied onto each invoice).
+FUNDING_VAT_PERCENT = _env_decimal("FUNDING_VAT_PERCENT", "19.00")
+if FUNDING_VAT_PERCENT >= 100:
+    raise ImproperlyConfigured("FUNDING_VAT_PERCENT muss unter 100 liegen (Prozent, z. B. 19.00).")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -29,5 +29,10 @@ urlpatterns = [
     ),
     path("protokoll/", views.audit_log, name="audit_log"),
     path("klienten/", include("clients.urls")),
+    path("hinweise/", include("imcase.alerts.urls")),
+    path("exporte/", include("imcase.exports.urls")),
+    path("foerderung/", include("funding.urls")),
+    path("plaene/", include("plans.urls")),
+    path("berichte/", include("reporting.urls")),
     path("verwaltung/", admin.site.urls),
 ]

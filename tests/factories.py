@@ -9,6 +9,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from clients.models import Client, Consultation, ConsultationParticipant, Household
 from clients.services import refresh_window
@@ -163,3 +164,120 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     def client(obj, create, extracted, **kwargs):
         if create and extracted is not None:
             ConsultationParticipant.objects.create(consultation=obj, client=extracted)
+
+
+# --- plans ------------------------------------------------------------------------------
+
+
+def goal_field(name: str = "Sprache"):
+    """A Handlungsfeld by name (created if a flushed database lost the migration's rows)."""
+    from plans.models import GoalField
+
+    return GoalField.objects.get_or_create(name=name)[0]
+
+
+def _six_months_after(day: dt.date) -> dt.date:
+    from plans.dates import add_months
+
+    return add_months(day, 6)
+
+
+class PlanVersionFactory(factory.django.DjangoModelFactory):
+    """A version of ``plan`` (required); ``PlanFactory`` creates the first one itself."""
+
+    class Meta:
+        model = "plans.PlanVersion"
+
+    number = 1
+    agreed_on = dt.date(2025, 3, 3)
+    next_review_on = factory.LazyAttribute(lambda o: _six_months_after(o.agreed_on))
+    created_by = factory.SelfAttribute("plan.created_by")
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A plan with its current version 1 (``version__agreed_on=…`` etc.); pass ``client=``."""
+
+    class Meta:
+        model = "plans.Plan"
+        skip_postgeneration_save = True
+
+    client = factory.SubFactory(ClientFactory)
+    created_by = factory.LazyAttribute(lambda o: o.client.manager or UserFactory())
+
+    @factory.post_generation
+    def version(obj, create, extracted, **kwargs):
+        if create:
+            PlanVersionFactory(plan=obj, **kwargs)
+
+
+def _current_version_of_new_plan():
+    return PlanFactory().versions.get()
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    """A goal in part A; pass ``version=`` (the current version of a plan)."""
+
+    class Meta:
+        model = "plans.Goal"
+
+    version = factory.LazyFunction(_current_version_of_new_plan)
+    part = "A"
+    field = factory.LazyFunction(goal_field)
+    text = factory.Sequence(lambda n: f"Deutschkurs B1 abschließen ({n})")
+    target_date = dt.date(2025, 12, 31)
+    status = "vereinbart"
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Step"
+
+    goal = factory.SubFactory(GoalFactory)
+    what = factory.Sequence(lambda n: f"Anmeldung beim Kursträger ({n})")
+    who = "klient"
+    due_on = dt.date(2025, 4, 30)
+
+
+# --- funding -------------------------------------------------------------------------------
+
+
+class FundingYearFactory(factory.django.DjangoModelFactory):
+    """Förderjahr 2025 with the period 2020–2022 and 1.508.000 € (40 Mio. € × 3,77 %)."""
+
+    class Meta:
+        model = "funding.FundingYear"
+
+    landkreis = factory.SubFactory(LandkreisFactory)
+    year = 2025
+    land_total = Decimal("40000000.00")
+    quota_percent = Decimal("3.7700")
+    period_start = dt.date(2020, 1, 1)
+    period_end = dt.date(2022, 12, 31)
+    reference_date = dt.date(2022, 12, 31)
+    list_deadline = dt.date(2024, 1, 15)
+
+
+class PersonListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.PersonList"
+
+    funding_year = factory.SubFactory(FundingYearFactory)
+    municipality = factory.SubFactory(
+        MunicipalityFactory, landkreis=factory.SelfAttribute("..funding_year.landkreis")
+    )
+    status = "sent"
+    generated_at = factory.LazyFunction(timezone.now)
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+class ListEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.ListEntry"
+
+    person_list = factory.SubFactory(PersonListFactory)
+    last_name = factory.Sequence(lambda n: f"Person{n}")
+    first_name = "Samir"
+    birth_date = dt.date(1988, 2, 3)
+    aktenzeichen = factory.Sequence(lambda n: f"FL-{n:06d}")
+    assignment_date = dt.date(2021, 6, 1)
+    arrival_kind = "zuweisung"

@@ -246,7 +246,10 @@ def test_page_links_and_export_link_keep_the_filters(world, client):
     )
     content = response.content.decode()
     assert "?fallstatus=open&amp;sortierung=-name&amp;seite=2" in content
-    assert reverse("clients:export") + "?fallstatus=open&amp;sortierung=-name" in content
+    assert (
+        reverse("exports:start", args=["client_list"]) + "?fallstatus=open&amp;sortierung=-name"
+        in content
+    )
     second = client.get(
         reverse("clients:list"), {"fallstatus": "open", "sortierung": "-name", "seite": "2"}
     )

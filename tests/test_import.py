@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -467,19 +468,26 @@ def test_aktenzeichen_is_matched_within_the_kreis_only(world, tmp_path):
 # --- performance -----------------------------------------------------------------------------
 
 
-def test_five_thousand_rows_import_in_a_few_seconds(world, tmp_path):
-    rows = [row(az=f"IMP-{n:05d}", household=f"HH-{n // 4}") for n in range(5000)]
-    path = csv_file(tmp_path, *rows)
+def test_import_query_count_does_not_grow_with_the_rows(world, tmp_path):
+    def queries_for(count: int, prefix: str) -> int:
+        rows = [
+            row(az=f"{prefix}-{n:05d}", household=f"{prefix}-HH-{n // 4}") for n in range(count)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            out, _ = run(csv_file(tmp_path, *rows))
+        assert f"{count} neu" in out
+        return len(queries)
 
-    started = time.monotonic()
-    out, _ = run(path)
-    seconds = time.monotonic() - started
+    assert queries_for(20, "KLEIN") == queries_for(400, "GROSS")
 
-    assert "5000 neu" in out
-    assert seconds < 15
+
+def test_reimport_reports_only_the_changed_row(world, tmp_path):
+    rows = [row(az=f"IMP-{n:05d}", household=f"HH-{n // 4}") for n in range(50)]
+    run(csv_file(tmp_path, *rows))
     rows[0] = row(az="IMP-00000", last="Geändert", household="HH-0")
     out, _ = run(csv_file(tmp_path, *rows))
-    assert "0 neu, 1 aktualisiert, 4999 unverändert" in out
+    assert "0 neu, 1 aktualisiert, 49 unverändert" in out
+    assert AuditEntry.objects.filter(object_label="IMP-00000").count() == 2
 
 
 # --- upload page ---------------------------------------------------------------------------

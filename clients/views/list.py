@@ -10,6 +10,7 @@ from django.utils import timezone
 from clients.search import caseload_sections, filter_clients, with_window_states
 from imcase.organisation.access import role_required
 from imcase.organisation.models import Role
+from plans.queries import overdue_review_section
 
 PAGE_SIZE = 50
 
@@ -27,5 +28,7 @@ def client_list(request):
 @login_required
 @role_required(Role.MANAGER, Role.TEAM_LEAD)
 def caseload(request):
-    sections = caseload_sections(request.user, timezone.localdate())
+    today = timezone.localdate()
+    sections = caseload_sections(request.user, today)
+    sections.append(overdue_review_section(request.user, today))
     return render(request, "clients/caseload.html", {"sections": sections})

@@ -36,6 +36,7 @@ from imcase.organisation.demo_data import (
     staff_specs,
     team_lead_of,
 )
+from imcase.organisation.demo_plans import build_demo_plans
 from imcase.organisation.models import (
     Landkreis,
     Municipality,
@@ -79,6 +80,7 @@ class DemoSummary:
     clients_created: int = 0
     consultations_total: int = 0
     consultations_created: int = 0
+    plans_created: int = 0
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
 
@@ -215,6 +217,7 @@ def build_demo(
             per_year=contacts_per_year,
             progress=stdout.write if stdout is not None else None,
         )
+        summary.plans_created = build_demo_plans(seed, stdout=stdout)
     summary.municipalities = Municipality.objects.filter(landkreis=kreis).count()
     summary.providers = Provider.objects.filter(landkreis=kreis).count()
     summary.teams = Team.objects.filter(provider__landkreis=kreis).count()

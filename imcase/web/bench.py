@@ -104,12 +104,14 @@ def ensure_data(clients: int, stdout=None, contacts_per_year: float | None = Non
     from clients.models import Client, Consultation
     from imcase.organisation.demo import build_demo
     from imcase.organisation.demo_consultations import CONTACTS_PER_YEAR
+    from plans.models import Plan
 
     users = get_user_model().objects.filter(username__in=DEMO_USERS).count()
     if (
         users == len(DEMO_USERS)
         and Client.objects.count() >= clients
         and Consultation.objects.exists()
+        and Plan.objects.exists()
     ):
         return False
     per_year = CONTACTS_PER_YEAR if contacts_per_year is None else contacts_per_year
@@ -274,3 +276,7 @@ def format_table(results: list[BenchResult]) -> str:
 
     rule = "-+-".join("-" * w for w in widths)
     return "\n".join([line(header), rule, *(line(row) for row in rows)])
+
+
+# Cases of the other apps register themselves with the registry above.
+from imcase.web import bench_alerts, bench_funding, bench_plans, bench_reporting  # noqa: E402, F401

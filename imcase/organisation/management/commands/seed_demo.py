@@ -60,6 +60,7 @@ class Command(BaseCommand):
             f"  {summary.consultations_total} Beratungskontakte, davon "
             f"{summary.consultations_created} neu angelegt"
         )
+        out.write(f"  {summary.plans_created} Integrationspläne neu angelegt")
         out.write(f"  Stammdaten: {created} Datensätze neu angelegt, {updated} aktualisiert")
         out.write("")
         out.write("Demo-Zugänge:")

@@ -1,0 +1,170 @@
+"""Steps 3–4: a municipality's list — the municipality strikes persons and adds children, then
+returns it; the office reads it and can reopen it. Names are shown to these two only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from funding import services
+from funding.forms import ChildForm, StrikeForm, VersionForm
+from funding.models import ListEntry, PersonList
+from funding.views.common import base_url, flash_result, get_list_or_404, perform
+from imcase.audit.models import AuditEntry
+from imcase.audit.services import record
+from imcase.organisation.access import role_required, scope_for
+from imcase.organisation.models import Role
+
+
+def _list_context(request, person_list: PersonList, child_form=None) -> dict:
+    entries = list(person_list.entries.select_related("parent"))
+    may_edit = scope_for(request.user).role == Role.MUNICIPALITY and person_list.is_editable
+    if child_form is None and may_edit:
+        child_form = ChildForm(person_list=person_list, initial={"version": person_list.version})
+    return {
+        "list": person_list,
+        "year": person_list.funding_year,
+        "entries": entries,
+        "counted": sum(1 for e in entries if not e.struck),
+        "struck": sum(1 for e in entries if e.struck),
+        "children": sum(1 for e in entries if e.kind == ListEntry.Kind.CHILD and not e.struck),
+        "may_edit": may_edit,
+        "is_office": scope_for(request.user).role == Role.OFFICE,
+        "child_form": child_form,
+        "late": person_list.is_late(timezone.localdate()),
+    }
+
+
+@login_required
+@role_required(Role.OFFICE, Role.MUNICIPALITY)
+def list_detail(request, code):
+    person_list = get_list_or_404(request.user, code)
+    record(request.user, AuditEntry.Action.VIEW, person_list, label=str(person_list))
+    return render(request, "funding/list_detail.html", _list_context(request, person_list))
+
+
+def _entry_or_404(person_list: PersonList, pk: int) -> ListEntry:
+    entry = person_list.entries.filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@login_required
+@role_required(Role.MUNICIPALITY)
+def strike(request, code, pk):
+    person_list = get_list_or_404(request.user, code)
+    entry = _entry_or_404(person_list, pk)
+    if request.method == "POST":
+        form = StrikeForm(request.POST)
+
+        def action(data: dict) -> str:
+            services.strike_entry(
+                request.user, person_list, pk, data["reason"], data["note"], data["version"]
+            )
+            return f"{entry.first_name} {entry.last_name} wurde gestrichen."
+
+        message = perform(form, action)
+        if message:
+            messages.success(request, message)
+            return redirect("funding:list", code=code)
+    else:
+        form = StrikeForm(initial={"version": person_list.version})
+    context = {"list": person_list, "entry": entry, "form": form}
+    return render(request, "funding/strike_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@role_required(Role.MUNICIPALITY)
+@require_POST
+def unstrike(request, code, pk):
+    person_list = get_list_or_404(request.user, code)
+    entry = _entry_or_404(person_list, pk)
+    form = VersionForm(request.POST)
+
+    def action(data: dict) -> str:
+        services.unstrike_entry(request.user, person_list, pk, data["version"])
+        return f"Die Streichung von {entry.first_name} {entry.last_name} wurde zurückgenommen."
+
+    flash_result(request, form, perform(form, action))
+    return redirect("funding:list", code=code)
+
+
+@login_required
+@role_required(Role.MUNICIPALITY)
+@require_POST
+def child_add(request, code):
+    person_list = get_list_or_404(request.user, code)
+    form = ChildForm(request.POST, person_list=person_list)
+
+    def action(data: dict) -> str:
+        child = services.add_child(
+            request.user,
+            person_list,
+            data["parent"],
+            data["last_name"],
+            data["first_name"],
+            data["birth_date"],
+            data["version"],
+        )
+        return f"{child.first_name} {child.last_name} wurde als nachgeborenes Kind ergänzt."
+
+    message = perform(form, action)
+    if message:
+        messages.success(request, message)
+        return redirect("funding:list", code=code)
+    context = _list_context(request, person_list, child_form=form)
+    return render(request, "funding/list_detail.html", context, status=400)
+
+
+@login_required
+@role_required(Role.MUNICIPALITY)
+@require_POST
+def child_remove(request, code, pk):
+    person_list = get_list_or_404(request.user, code)
+    entry = _entry_or_404(person_list, pk)
+    form = VersionForm(request.POST)
+
+    def action(data: dict) -> str:
+        services.remove_child(request.user, person_list, pk, data["version"])
+        return f"{entry.first_name} {entry.last_name} wurde von der Liste entfernt."
+
+    flash_result(request, form, perform(form, action))
+    return redirect("funding:list", code=code)
+
+
+@login_required
+@role_required(Role.MUNICIPALITY)
+@require_POST
+def submit(request, code):
+    person_list = get_list_or_404(request.user, code)
+    form = VersionForm(request.POST)
+
+    def action(data: dict) -> str:
+        services.submit_list(request.user, person_list, data["version"])
+        return "Die Liste wurde an die Koordinierungsstelle zurückgemeldet. Vielen Dank."
+
+    flash_result(request, form, perform(form, action))
+    return redirect("funding:list", code=code)
+
+
+@login_required
+@role_required(Role.OFFICE)
+@require_POST
+def reopen(request, code):
+    person_list = get_list_or_404(request.user, code)
+    form = VersionForm(request.POST)
+
+    def action(data: dict) -> str:
+        services.reopen_list(request.user, person_list, data["version"], base_url(request))
+        return (
+            f"Die Liste von {person_list.municipality.name} ist wieder zur Korrektur geöffnet; "
+            "die Gemeinde wurde per E-Mail benachrichtigt."
+        )
+
+    flash_result(request, form, perform(form, action))
+    return redirect("funding:list", code=code)

@@ -1,0 +1,178 @@
+"""Programmes split by Einwohnerzahl (as the Soforthilfe Ukraine): the office creates a
+programme, enters its applicants, sees each applicant's amount and whether it reaches the
+minimum position, and downloads the split as XLSX."""
+
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from funding.forms import VersionForm
+from funding.forms_decisions import ApplicantForm, ProgrammeEditForm, ProgrammeForm
+from funding.models import PopulationProgramme
+from funding.population_export import CONTENT_TYPE, write_population_xlsx
+from funding.services import population as services
+from funding.split import SplitError
+from funding.views.common import flash_result, perform
+from imcase.audit.models import AuditEntry
+from imcase.audit.services import record
+from imcase.organisation.access import role_required, scope_for
+from imcase.organisation.models import Landkreis, Role
+
+FIELDS = ("name", "year", "amount", "min_vza", "cost_per_vza")
+
+
+def get_programme_or_404(user, code) -> PopulationProgramme:
+    return get_object_or_404(
+        PopulationProgramme.objects.visible_to(user).select_related("landkreis"), code=code
+    )
+
+
+@login_required
+@role_required(Role.OFFICE)
+def programme_list(request):
+    programmes = PopulationProgramme.objects.visible_to(request.user).annotate(
+        applicant_count=Count("applicants")
+    )
+    return render(request, "funding/population/list.html", {"programmes": programmes})
+
+
+@login_required
+@role_required(Role.OFFICE)
+def programme_create(request):
+    landkreis = get_object_or_404(Landkreis, pk=scope_for(request.user).landkreis_id)
+    initial = {
+        "min_vza": settings.FUNDING_EIGENREGIE_MIN_VZA,
+        "cost_per_vza": settings.FUNDING_COST_PER_VZA,
+    }
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        created: list[PopulationProgramme] = []
+
+        def action(data: dict) -> str:
+            created.append(services.create_programme(request.user, landkreis, data))
+            return (
+                f"Das Programm „{data['name']}“ wurde angelegt. Tragen Sie die Antragsteller ein."
+            )
+
+        message = perform(form, action)
+        if message:
+            messages.success(request, message)
+            return redirect("funding:programme", code=created[0].code)
+    context = {"form": form, "title": "Programm nach Einwohnerzahl anlegen"}
+    return render(
+        request, "funding/population/form.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@role_required(Role.OFFICE)
+def programme_edit(request, code):
+    programme = get_programme_or_404(request.user, code)
+    if request.method == "POST":
+        form = ProgrammeEditForm(request.POST)
+
+        def action(data: dict) -> str:
+            services.update_programme(request.user, programme, data, data["version"])
+            return "Die Angaben zum Programm wurden gespeichert."
+
+        message = perform(form, action)
+        if message:
+            messages.success(request, message)
+            return redirect("funding:programme", code=code)
+    else:
+        initial = {name: getattr(programme, name) for name in FIELDS}
+        form = ProgrammeEditForm(initial={**initial, "version": programme.version})
+    context = {"form": form, "programme": programme, "title": f"{programme} bearbeiten"}
+    return render(
+        request, "funding/population/form.html", context, status=400 if form.errors else 200
+    )
+
+
+def _detail_context(programme: PopulationProgramme, applicant_form=None) -> dict:
+    lines, error = [], ""
+    try:
+        lines = programme.split()
+    except SplitError as exc:
+        error = str(exc)
+    applicants = {
+        a.municipality.ags: a for a in programme.applicants.select_related("municipality")
+    }
+    return {
+        "programme": programme,
+        "rows": [(line, applicants[line.ags]) for line in lines],
+        "applicants": list(applicants.values()),
+        "error": error,
+        "reaching": sum(1 for line in lines if line.reaches_minimum),
+        "total": sum(line.amount for line in lines),
+        "applicant_form": applicant_form
+        or ApplicantForm(programme=programme, initial={"version": programme.version}),
+    }
+
+
+@login_required
+@role_required(Role.OFFICE)
+def programme_detail(request, code):
+    programme = get_programme_or_404(request.user, code)
+    return render(request, "funding/population/detail.html", _detail_context(programme))
+
+
+@login_required
+@role_required(Role.OFFICE)
+@require_POST
+def applicant_add(request, code):
+    programme = get_programme_or_404(request.user, code)
+    form = ApplicantForm(request.POST, programme=programme)
+
+    def action(data: dict) -> str:
+        services.add_applicant(request.user, programme, data["municipality"], data["version"])
+        return f"{data['municipality'].name} ist als Antragsteller eingetragen."
+
+    message = perform(form, action)
+    if message:
+        messages.success(request, message)
+        return redirect("funding:programme", code=code)
+    context = _detail_context(programme, applicant_form=form)
+    return render(request, "funding/population/detail.html", context, status=400)
+
+
+@login_required
+@role_required(Role.OFFICE)
+@require_POST
+def applicant_remove(request, code, pk):
+    programme = get_programme_or_404(request.user, code)
+    form = VersionForm(request.POST)
+
+    def action(data: dict) -> str:
+        services.remove_applicant(request.user, programme, pk, data["version"])
+        return "Der Antragsteller wurde entfernt."
+
+    flash_result(request, form, perform(form, action))
+    return redirect("funding:programme", code=code)
+
+
+@login_required
+@role_required(Role.OFFICE)
+@require_GET
+def programme_xlsx(request, code):
+    programme = get_programme_or_404(request.user, code)
+    try:
+        lines = programme.split()
+    except SplitError as error:
+        messages.error(request, str(error))
+        return redirect("funding:programme", code=code)
+    buffer = io.BytesIO()
+    count = write_population_xlsx(programme, lines, buffer)
+    record(request.user, AuditEntry.Action.EXPORT, programme, label=str(programme), rows=count)
+    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPE)
+    filename = f"verteilung-{slugify(programme.name)}-{programme.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,218 @@
+"""The Verwendungsnachweis: the provider's team lead or the Hauptamt of its seat municipality
+enters and submits it; the office reviews or reopens it and downloads the Kreis's
+Gesamtverwendungsnachweis as XLSX."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from funding.forms import VersionForm
+from funding.forms_usage import ReopenForm, UsageReportForm
+from funding.models import SACHBERICHT_MAX_CHARS, FundingYear, UsageReport
+from funding.models.usage import providers_reported_by
+from funding.services import ServiceError
+from funding.services import usage as services
+from funding.usage_export import CONTENT_TYPE, compile_usage, write_usage_xlsx
+from funding.views.common import flash_result, get_year_or_404, perform
+from imcase.audit.models import AuditEntry
+from imcase.audit.services import record
+from imcase.organisation.access import role_required, scope_for
+from imcase.organisation.models import Role
+
+REPORTERS = (Role.TEAM_LEAD, Role.MUNICIPALITY)
+FIELDS = ("staff_costs", "other_costs", "vza", "sachbericht")
+
+
+def get_report_or_404(user, code) -> UsageReport:
+    return get_object_or_404(
+        UsageReport.objects.visible_to(user).select_related(
+            "funding_year__landkreis", "provider__seat", "submitted_by", "reviewed_by"
+        ),
+        code=code,
+    )
+
+
+@login_required
+@role_required(Role.OFFICE, *REPORTERS)
+def index(request):
+    if scope_for(request.user).role == Role.OFFICE:
+        years = FundingYear.objects.visible_to(request.user).annotate(
+            submitted=Count(
+                "usage_reports",
+                filter=~Q(usage_reports__status=UsageReport.Status.DRAFT),
+                distinct=True,
+            )
+        )
+        return render(request, "funding/usage/index_office.html", {"years": years})
+    providers = list(providers_reported_by(request.user).select_related("landkreis", "seat"))
+    # The funding years of the Kreise of the providers this user reports for (team leads see
+    # no funding year otherwise).
+    years = FundingYear.objects.filter(landkreis__in=[p.landkreis_id for p in providers])
+    reports = {
+        (r.provider_id, r.funding_year_id): r for r in UsageReport.objects.visible_to(request.user)
+    }
+    rows = [
+        (
+            provider,
+            [
+                (year, reports.get((provider.pk, year.pk)))
+                for year in years
+                if year.landkreis_id == provider.landkreis_id
+            ],
+        )
+        for provider in providers
+    ]
+    return render(request, "funding/usage/index_reporter.html", {"rows": rows})
+
+
+@login_required
+@role_required(*REPORTERS)
+@require_POST
+def start(request, year, provider):
+    provider = get_object_or_404(providers_reported_by(request.user), pk=provider)
+    funding_year = get_object_or_404(
+        FundingYear.objects.filter(landkreis_id=provider.landkreis_id), year=year
+    )
+    try:
+        report, _ = services.start_report(request.user, funding_year, provider)
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("funding:usage_index")
+    return redirect("funding:usage", code=report.code)
+
+
+def _context(request, report: UsageReport, form=None, reopen_form=None) -> dict:
+    scope = scope_for(request.user)
+    is_office = scope.role == Role.OFFICE
+    compilation = compile_usage(report.funding_year)
+    row = next((r for r in compilation.rows if r.provider.pk == report.provider_id), None)
+    may_edit = not is_office and report.is_editable
+    if form is None and may_edit:
+        initial = {name: getattr(report, name) for name in FIELDS}
+        form = UsageReportForm(initial={**initial, "version": report.version})
+    return {
+        "report": report,
+        "year": report.funding_year,
+        "revision": compilation.revision,
+        "allocation": row.allocation if row else None,
+        "municipalities": row.municipalities if row else (),
+        "is_office": is_office,
+        "may_edit": may_edit,
+        "show_figures": not is_office or report.is_submitted,
+        "form": form,
+        "reopen_form": reopen_form or ReopenForm(initial={"version": report.version}),
+        "max_chars": SACHBERICHT_MAX_CHARS,
+    }
+
+
+@login_required
+@role_required(Role.OFFICE, *REPORTERS)
+def detail(request, code):
+    report = get_report_or_404(request.user, code)
+    if request.method == "POST":
+        if scope_for(request.user).role == Role.OFFICE:
+            return redirect("funding:usage", code=code)
+        form = UsageReportForm(request.POST)
+
+        def action(data: dict) -> str:
+            services.save_report(request.user, report, data, data["version"])
+            return "Der Verwendungsnachweis wurde gespeichert (noch nicht eingereicht)."
+
+        message = perform(form, action)
+        if message:
+            messages.success(request, message)
+            return redirect("funding:usage", code=code)
+        context = _context(request, report, form=form)
+        return render(request, "funding/usage/detail.html", context, status=400)
+    return render(request, "funding/usage/detail.html", _context(request, report))
+
+
+@login_required
+@role_required(*REPORTERS)
+@require_POST
+def submit(request, code):
+    report = get_report_or_404(request.user, code)
+    form = VersionForm(request.POST)
+
+    def action(data: dict) -> str:
+        services.submit_report(request.user, report, data["version"])
+        return "Der Verwendungsnachweis wurde bei der Koordinierungsstelle eingereicht."
+
+    flash_result(request, form, perform(form, action))
+    return redirect("funding:usage", code=code)
+
+
+@login_required
+@role_required(Role.OFFICE)
+@require_POST
+def review(request, code):
+    report = get_report_or_404(request.user, code)
+    form = VersionForm(request.POST)
+
+    def action(data: dict) -> str:
+        services.review_report(request.user, report, data["version"])
+        return f"Der Verwendungsnachweis von {report.provider.name} ist als geprüft markiert."
+
+    flash_result(request, form, perform(form, action))
+    return redirect("funding:usage", code=code)
+
+
+@login_required
+@role_required(Role.OFFICE)
+@require_POST
+def reopen(request, code):
+    report = get_report_or_404(request.user, code)
+    form = ReopenForm(request.POST)
+
+    def action(data: dict) -> str:
+        services.reopen_report(request.user, report, data["reason"], data["version"])
+        return f"Der Verwendungsnachweis von {report.provider.name} ist wieder zur Korrektur offen."
+
+    message = perform(form, action)
+    if message:
+        messages.success(request, message)
+        return redirect("funding:usage", code=code)
+    context = _context(request, report, reopen_form=form)
+    return render(request, "funding/usage/detail.html", context, status=400)
+
+
+@login_required
+@role_required(Role.OFFICE)
+def year_overview(request, year):
+    funding_year = get_year_or_404(request.user, year)
+    compilation = compile_usage(funding_year)
+    return render(
+        request,
+        "funding/usage/overview.html",
+        {"year": funding_year, "compilation": compilation},
+    )
+
+
+@login_required
+@role_required(Role.OFFICE)
+@require_GET
+def year_xlsx(request, year):
+    funding_year = get_year_or_404(request.user, year)
+    compilation = compile_usage(funding_year)
+    buffer = io.BytesIO()
+    name = request.user.get_full_name() or request.user.username
+    count = write_usage_xlsx(compilation, name, timezone.localdate(), buffer)
+    record(
+        request.user,
+        AuditEntry.Action.EXPORT,
+        funding_year,
+        label=f"Gesamtverwendungsnachweis {year}",
+        providers=count,
+    )
+    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPE)
+    filename = f"gesamtverwendungsnachweis-{year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,56 @@
+"""Access helpers of the plan views: one way to load what a user may see (404 otherwise,
+exactly like a missing plan), and the choices loaded once per page."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from clients.models import Client, RegularService
+from imcase.organisation.access import scope_for
+from plans.models import Goal, GoalField, Plan
+
+
+def get_plan_or_404(user, code, *, for_update: bool = False) -> Plan:
+    """The plan if the user may see its client; ``for_update`` also requires a case worker."""
+    if for_update and not scope_for(user).is_case_worker:
+        raise Http404
+    return get_object_or_404(
+        Plan.objects.visible_to(user).select_related(
+            "client__municipality", "client__manager", "client__landkreis"
+        ),
+        code=code,
+    )
+
+
+def get_goal_or_404(user, code, *, for_update: bool = False) -> Goal:
+    if for_update and not scope_for(user).is_case_worker:
+        raise Http404
+    return get_object_or_404(
+        Goal.objects.filter(version__plan__in=Plan.objects.visible_to(user)).select_related(
+            "field", "version__plan__client__municipality", "version__plan__client__manager"
+        ),
+        code=code,
+    )
+
+
+def get_client_or_404(user, code) -> Client:
+    if not scope_for(user).is_case_worker:
+        raise Http404
+    return get_object_or_404(Client.objects.visible_to(user), code=code)
+
+
+def can_edit(user, plan: Plan) -> bool:
+    """Case workers edit the plans of open cases they see (the scope was checked on load)."""
+    return scope_for(user).is_case_worker and plan.client.status == Client.Status.OPEN
+
+
+def goal_fields(include: GoalField | None = None) -> list[GoalField]:
+    fields = list(GoalField.objects.filter(active=True))
+    if include is not None and include not in fields:
+        fields.append(include)
+    return fields
+
+
+def regular_services() -> list[RegularService]:
+    return list(RegularService.objects.filter(active=True))

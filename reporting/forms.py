@@ -1,0 +1,91 @@
+"""Forms of the reporting pages. GET filters use German parameter names, so a filtered page is
+a plain, shareable URL (``?jahr=2025&traeger=3``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from imcase.organisation.models import Municipality
+from reporting.kennzahlen.table import reporting_years
+from reporting.scoping import FiguresScope, providers_visible_to, teams_visible_to
+
+
+def _year_choices(today: dt.date) -> list[tuple[int, str]]:
+    return [(year, str(year)) for year in reporting_years(today)]
+
+
+def default_year(today: dt.date) -> int:
+    """The last finished year: the one the office reports by 31 January."""
+    years = reporting_years(today)
+    return today.year - 1 if today.year - 1 in years else years[0]
+
+
+class FiguresForm(forms.Form):
+    jahr = forms.TypedChoiceField(label="Berichtsjahr", coerce=int)
+    traeger = forms.ModelChoiceField(
+        label="Träger", queryset=None, required=False, empty_label="alle Träger (Kreis)"
+    )
+
+    def __init__(self, data, *, user, scope: FiguresScope, today: dt.date) -> None:
+        super().__init__(data)
+        self.fields["jahr"].choices = _year_choices(today)
+        self.fields["jahr"].initial = default_year(today)
+        self.fields["traeger"].queryset = providers_visible_to(user).order_by("name")
+        if not scope.is_office:
+            del self.fields["traeger"]
+
+    def value(self, name: str, today: dt.date):
+        """The cleaned value, or the default when the field is missing or invalid."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get(name)
+        return default_year(today) if name == "jahr" else None
+
+
+class FinaliseForm(forms.Form):
+    note = forms.CharField(
+        label="Grund der Korrektur",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Nur bei einer erneuten Abgabe (Korrektur) nötig.",
+    )
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    bestaetigung = forms.BooleanField(
+        label="Ich habe die Zahlen geprüft; die Tabelle wird unveränderlich gespeichert und an "
+        "das Regierungspräsidium übermittelt.",
+        required=True,
+        error_messages={"required": "Bitte bestätigen Sie die Abgabe."},
+    )
+
+
+class DashboardForm(forms.Form):
+    jahr = forms.TypedChoiceField(label="Jahr", coerce=int)
+    traeger = forms.ModelChoiceField(
+        label="Träger", queryset=None, required=False, empty_label="alle Träger"
+    )
+    team = forms.ModelChoiceField(
+        label="Regionalteam", queryset=None, required=False, empty_label="alle Teams"
+    )
+    gemeinde = forms.ModelChoiceField(
+        label="Gemeinde", queryset=None, required=False, empty_label="alle Gemeinden"
+    )
+
+    def __init__(self, data, *, user, scope: FiguresScope, today: dt.date) -> None:
+        super().__init__(data)
+        self.fields["jahr"].choices = _year_choices(today)
+        self.fields["traeger"].queryset = providers_visible_to(user).order_by("name")
+        self.fields["team"].queryset = (
+            teams_visible_to(user).select_related("provider").order_by("provider__name", "name")
+        )
+        self.fields["gemeinde"].queryset = Municipality.objects.visible_to(user).order_by("name")
+        if not scope.is_office:
+            del self.fields["traeger"]
+
+    def clean(self):
+        data = super().clean()
+        provider, team = data.get("traeger"), data.get("team")
+        if provider and team and team.provider_id != provider.pk:
+            self.add_error("team", "Das Team gehört nicht zum gewählten Träger.")
+        return data

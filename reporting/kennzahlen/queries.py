@@ -1,0 +1,387 @@
+"""The aggregate queries behind the Kennzahlen, and the rules that say who counts where.
+
+Every function takes a ``Period`` (Kreis, reporting year, optionally one provider) and returns
+a ``Measure``: a queryset of the counted rows, annotated with the provider the row belongs to
+(``g_provider``) or with the client's municipality on 31.12. (``g_municipality``), and, for a
+breakdown, its keys (``k0``, ``k1``, …), plus the aggregate to compute. ``run`` groups and
+aggregates it in one SQL query; nothing loops over clients.
+
+Definitions (year Y, 01.01.–31.12.):
+
+- **Target group** (*Zielgruppe*): a person assigned to AU (``assignment_date`` set) or under
+  § 24 AufenthG — ``Client.is_target_group``.
+- **In the target group on 31 December**: target group, the counselling window contains
+  31.12. (window start ≤ 31.12. ≤ last counselling day, an approved extension included), and
+  the case was not closed before 31.12. (no Ausleitung, or Ausleitung on 31.12. or later).
+- **In the target group during the year**: target group, the window overlaps the year
+  (start ≤ 31.12., last day ≥ 01.01.), and the case was not closed before 01.01.
+- **Municipality on 31 December**: the client's municipality, or, for a client who moved
+  after 31.12., the municipality he left with his first move after that day.
+- **Provider of a client**: the provider serving his municipality on 31.12. (Zuständigkeit).
+  Plans, goals, ratings, extensions and closings count for the provider of their client.
+- **Provider of a contact**: ``Consultation.provider``, the provider whose manager held it.
+- **Counted contact**: a consultation dated in the year with at least one *funded*
+  participant (contacts after the window at a provider's own cost are not funded figures).
+- **Staff**: integration managers and team leads of the Kreis's providers whose employment
+  overlaps the year (start ≤ 31.12. or unknown, end ≥ 01.01. or open).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from clients.models import Client, ConsultationParticipant, Move
+from clients.models.client import ResidenceStatus
+from clients.window import add_years
+from imcase.organisation.models import ProviderArea, Role, StaffMember
+
+PROVIDER = "g_provider"
+MUNICIPALITY = "g_municipality"
+KEYS = ("k0", "k1", "k2")
+
+AGE_GROUPS = (("0-17", "0–17 Jahre"), ("18-26", "18–26 Jahre"), ("27-64", "27–64 Jahre"))
+AGE_65 = ("65+", "65 Jahre und älter")
+
+REQUALIFICATION = (
+    ("abgeschlossen", "abgeschlossen (bis 31.12.)"),
+    ("begonnen", "begonnen, noch nicht abgeschlossen"),
+    ("ausstehend", "noch nicht begonnen"),
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The reporting year of one Kreis; ``provider_id`` limits the table to one provider."""
+
+    landkreis_id: int
+    year: int
+    provider_id: int | None = None
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+    @property
+    def start_at(self) -> dt.datetime:
+        """01.01. 00:00 in Berlin, for timestamps (extension requests and decisions)."""
+        return timezone.make_aware(dt.datetime(self.year, 1, 1))
+
+    @property
+    def end_at(self) -> dt.datetime:
+        """01.01. 00:00 of the next year (exclusive)."""
+        return timezone.make_aware(dt.datetime(self.year + 1, 1, 1))
+
+    @cached_property
+    def providers_by_municipality(self) -> dict[int, int]:
+        """The provider serving each municipality of the Kreis on 31.12. (one query)."""
+        areas = (
+            ProviderArea.objects.active_on(self.end)
+            .filter(municipality__landkreis_id=self.landkreis_id)
+            .order_by("municipality_id", "valid_from", "pk")
+            .values_list("municipality_id", "provider_id")
+        )
+        found: dict[int, int] = {}
+        for municipality_id, provider_id in areas:
+            found.setdefault(municipality_id, provider_id)
+        return found
+
+    def municipalities_of(self, provider_id: int) -> list[int]:
+        return [m for m, p in self.providers_by_municipality.items() if p == provider_id]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The counted rows, the aggregate and the breakdown keys of a figure.
+
+    Rows carry their provider as ``g_provider``, or — for rows attributed to a client with
+    ``attribute`` — the client's municipality on 31.12. as ``g_municipality``; then ``via`` is
+    the period, and the query groups by municipality and adds the municipalities up to their
+    provider on 31.12. (a client lives in exactly one municipality, so counts of rows and of
+    distinct clients add up exactly; it spares a provider lookup per row).
+    """
+
+    rows: QuerySet
+    value: Aggregate
+    keys: tuple[str, ...] = ()
+    via: Period | None = None
+
+    def narrowed(
+        self, provider_id: int | None = None, municipality_ids: Iterable[int] | None = None
+    ) -> Measure:
+        """The same measure for one provider and/or some municipalities (dashboard filters;
+        municipalities only for rows from ``attribute``)."""
+        rows = self.rows
+        if provider_id is not None:
+            if self.via is not None:
+                rows = rows.filter(
+                    **{f"{MUNICIPALITY}__in": self.via.municipalities_of(provider_id)}
+                )
+            else:
+                rows = rows.filter(**{PROVIDER: provider_id})
+        if municipality_ids is not None:
+            rows = rows.filter(**{f"{MUNICIPALITY}__in": municipality_ids})
+        return replace(self, rows=rows)
+
+
+def run(measure: Measure, *, by_provider: bool, provider_id: int | None = None) -> dict:
+    """Aggregate in one query: {(provider_id, *keys): value} or, without the provider grouping,
+    {(*keys): value}."""
+    measure = measure.narrowed(provider_id)
+    rows, keys = measure.rows, list(measure.keys)
+    if not by_provider:
+        if not keys:
+            return {(): rows.aggregate(value=measure.value)["value"]}
+        result = rows.values(*keys).annotate(value=measure.value).order_by()
+        return {tuple(row[k] for k in keys): row["value"] for row in result}
+    if measure.via is None:
+        result = rows.values(PROVIDER, *keys).annotate(value=measure.value).order_by()
+        return {(row[PROVIDER], *(row[k] for k in keys)): row["value"] for row in result}
+    providers = measure.via.providers_by_municipality
+    found: dict[tuple, Any] = {}
+    result = rows.values(MUNICIPALITY, *keys).annotate(value=measure.value).order_by()
+    for row in result:  # at most municipalities × keys rows, already aggregated
+        key = (providers.get(row[MUNICIPALITY]), *(row[k] for k in keys))
+        found[key] = found.get(key, 0) + (row["value"] or 0)
+    return found
+
+
+# --- who belongs where ----------------------------------------------------------------------
+
+
+def _prefix(path: str) -> str:
+    return f"{path}__" if path else ""
+
+
+def attribute(rows: QuerySet, period: Period, client_path: str = "") -> QuerySet:
+    """Annotate the client's municipality on 31.12. (see above); count with ``via=period``."""
+    client_id = f"{_prefix(client_path)}id" if client_path else "pk"
+    later_move = (
+        Move.objects.filter(client_id=OuterRef(client_id), moved_on__gt=period.end)
+        .order_by("moved_on", "pk")
+        .values("from_municipality_id")[:1]
+    )
+    return rows.annotate(
+        **{
+            MUNICIPALITY: Coalesce(
+                Subquery(later_move),
+                F(f"{_prefix(client_path)}municipality_id"),
+                output_field=IntegerField(),
+            )
+        }
+    )
+
+
+def with_provider(rows: QuerySet, period: Period) -> QuerySet:
+    """Annotate the provider of the (attributed) municipality row by row: for figures that do
+    not add up over municipalities, such as households whose members live apart."""
+    area = (
+        ProviderArea.objects.active_on(period.end)
+        .filter(municipality_id=OuterRef(MUNICIPALITY))
+        .order_by("valid_from", "pk")
+        .values("provider_id")[:1]
+    )
+    return rows.annotate(**{PROVIDER: Subquery(area, output_field=IntegerField())})
+
+
+def target_group_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}assignment_date__isnull": False}) | Q(
+        **{f"{prefix}residence_status": ResidenceStatus.UKRAINE}
+    )
+
+
+def on_31_december_q(period: Period, prefix: str = "") -> Q:
+    """In the target group on 31.12. (see the module docstring)."""
+    return (
+        Q(**{f"{prefix}landkreis_id": period.landkreis_id})
+        & target_group_q(prefix)
+        & Q(**{f"{prefix}window_start__lte": period.end, f"{prefix}window_end__gte": period.end})
+        & (Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gte": period.end}))
+    )
+
+
+def during_year_q(period: Period, prefix: str = "") -> Q:
+    """In the target group during the year (see the module docstring)."""
+    return (
+        Q(**{f"{prefix}landkreis_id": period.landkreis_id})
+        & target_group_q(prefix)
+        & Q(**{f"{prefix}window_start__lte": period.end, f"{prefix}window_end__gte": period.start})
+        & (
+            Q(**{f"{prefix}closed_on__isnull": True})
+            | Q(**{f"{prefix}closed_on__gte": period.start})
+        )
+    )
+
+
+def clients_on_31_december(period: Period) -> QuerySet:
+    return attribute(Client.objects.filter(on_31_december_q(period)), period)
+
+
+def clients_during_year(period: Period) -> QuerySet:
+    return attribute(Client.objects.filter(during_year_q(period)), period)
+
+
+def keyed(rows: QuerySet, *keys: Any) -> tuple[QuerySet, tuple[str, ...]]:
+    """Annotate the breakdown keys (field names or expressions) as ``k0``, ``k1``, …"""
+    names = KEYS[: len(keys)]
+    expressions = [k if hasattr(k, "resolve_expression") else F(k) for k in keys]
+    return rows.annotate(**dict(zip(names, expressions, strict=True))), names
+
+
+def count_rows(rows: QuerySet, *keys: Any, via: Period | None = None) -> Measure:
+    """Count rows, broken down by the given keys; ``via`` for rows from ``attribute``."""
+    annotated, names = keyed(rows, *keys)
+    return Measure(annotated, Count("pk"), names, via)
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+def staff(period: Period) -> QuerySet:
+    return (
+        StaffMember.objects.filter(
+            role__in=[Role.MANAGER, Role.TEAM_LEAD], provider__landkreis_id=period.landkreis_id
+        )
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+        .annotate(**{PROVIDER: F("provider_id")})
+    )
+
+
+def staff_persons(period: Period) -> Measure:
+    return count_rows(staff(period))
+
+
+def staff_vza(period: Period) -> Measure:
+    total = Coalesce(
+        Sum("vza"),
+        Value(Decimal("0.00")),
+        output_field=DecimalField(max_digits=8, decimal_places=2),
+    )
+    return Measure(staff(period), total)
+
+
+def staff_by_qualification(period: Period) -> Measure:
+    return count_rows(staff(period), "qualification")
+
+
+def staff_requalification(period: Period) -> Measure:
+    end = period.end
+    state = Case(
+        When(requalification_finished__lte=end, then=Value(REQUALIFICATION[0][0])),
+        When(requalification_started__lte=end, then=Value(REQUALIFICATION[1][0])),
+        default=Value(REQUALIFICATION[2][0]),
+    )
+    rows = staff(period).filter(qualification=StaffMember.Qualification.OTHER)
+    return count_rows(rows, state)
+
+
+# --- persons --------------------------------------------------------------------------------
+
+
+def persons_on_31_december(period: Period) -> Measure:
+    return count_rows(clients_on_31_december(period), via=period)
+
+
+def persons_during_year(period: Period) -> Measure:
+    return count_rows(clients_during_year(period), via=period)
+
+
+def persons_on_31_december_by_municipality(period: Period) -> Measure:
+    return count_rows(clients_on_31_december(period), MUNICIPALITY, via=period)
+
+
+def persons_during_year_by_municipality(period: Period) -> Measure:
+    return count_rows(clients_during_year(period), MUNICIPALITY, via=period)
+
+
+def persons_counselled(period: Period) -> Measure:
+    """Distinct persons with at least one funded participation in a contact of the year."""
+    rows = ConsultationParticipant.objects.filter(
+        funded=True,
+        consultation__date__range=(period.start, period.end),
+        consultation__provider__landkreis_id=period.landkreis_id,
+    ).annotate(**{PROVIDER: F("consultation__provider_id")})
+    return Measure(rows, Count("client_id", distinct=True))
+
+
+def _other_household_member(period: Period) -> Exists:
+    return Exists(
+        Client.objects.filter(
+            on_31_december_q(period), household_id=OuterRef("household_id")
+        ).exclude(pk=OuterRef("pk"))
+    )
+
+
+def households(period: Period) -> Measure:
+    """Households with at least two persons in the target group on 31.12."""
+    rows = clients_on_31_december(period).filter(
+        _other_household_member(period), household__isnull=False
+    )
+    return Measure(with_provider(rows, period), Count("household_id", distinct=True))
+
+
+def single_persons(period: Period) -> Measure:
+    """Persons in the target group on 31.12. without another household member who is too."""
+    rows = clients_on_31_december(period).filter(
+        Q(household__isnull=True) | ~_other_household_member(period)
+    )
+    return count_rows(rows, via=period)
+
+
+def persons_by_sex(period: Period) -> Measure:
+    return count_rows(clients_on_31_december(period), "sex", via=period)
+
+
+def age_group(on: dt.date) -> Case:
+    """Age group on ``on`` from the birth date (a person is 18 on his 18th birthday)."""
+    born_18, born_27, born_65 = (add_years(on, -n) for n in (18, 27, 65))
+    return Case(
+        When(birth_date__gt=born_18, then=Value(AGE_GROUPS[0][0])),
+        When(birth_date__gt=born_27, then=Value(AGE_GROUPS[1][0])),
+        When(birth_date__gt=born_65, then=Value(AGE_GROUPS[2][0])),
+        default=Value(AGE_65[0]),
+    )
+
+
+def persons_by_age_group(period: Period) -> Measure:
+    return count_rows(clients_on_31_december(period), age_group(period.end), via=period)
+
+
+def persons_by_nationality(period: Period) -> Measure:
+    return count_rows(clients_on_31_december(period), "nationality", via=period)
+
+
+def persons_by_residence_status(period: Period) -> Measure:
+    return count_rows(clients_on_31_december(period), "residence_status", via=period)
+
+
+def persons_by_arrival_kind(period: Period) -> Measure:
+    return count_rows(clients_on_31_december(period), "arrival_kind", via=period)

@@ -1,0 +1,125 @@
+"""Aggregate queries for contacts, referrals, extensions and closings (rules in ``queries``).
+
+Contacts count for the provider whose manager held them (``Consultation.provider``); only
+counted contacts (dated in the year, at least one funded participant) and their topics and
+referrals enter the table. Extensions and closings count for the provider of their client.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from clients.models import (
+    Client,
+    Consultation,
+    ConsultationParticipant,
+    Referral,
+    WindowExtension,
+)
+from reporting.kennzahlen.queries import PROVIDER, Measure, Period, attribute, count_rows
+
+
+def counted_contact_q(period: Period, prefix: str = "") -> Q:
+    """For Consultation rows at ``prefix`` (``"consultation__"`` from a referral)."""
+    funded = ConsultationParticipant.objects.filter(
+        consultation_id=OuterRef(f"{prefix}pk" if prefix else "pk"), funded=True
+    )
+    return Q(
+        **{
+            f"{prefix}provider__landkreis_id": period.landkreis_id,
+            f"{prefix}date__range": (period.start, period.end),
+        }
+    ) & Q(Exists(funded))
+
+
+def contacts(period: Period) -> QuerySet:
+    return Consultation.objects.filter(counted_contact_q(period)).annotate(
+        **{PROVIDER: F("provider_id")}
+    )
+
+
+def _of_contacts(model, period: Period) -> QuerySet:
+    """Rows hanging off counted contacts (topics, referrals), with the contact's provider."""
+    return model.objects.filter(counted_contact_q(period, "consultation__")).annotate(
+        **{PROVIDER: F("consultation__provider_id")}
+    )
+
+
+def contacts_total(period: Period) -> Measure:
+    return count_rows(contacts(period))
+
+
+def exploratory_talks(period: Period) -> Measure:
+    return count_rows(contacts(period).filter(kind=Consultation.Kind.EXPLORATORY))
+
+
+def participations(period: Period) -> Measure:
+    """Person contacts: funded participations in the year's contacts."""
+    rows = ConsultationParticipant.objects.filter(
+        funded=True,
+        consultation__date__range=(period.start, period.end),
+        consultation__provider__landkreis_id=period.landkreis_id,
+    ).annotate(**{PROVIDER: F("consultation__provider_id")})
+    return count_rows(rows)
+
+
+def contacts_by_kind(period: Period) -> Measure:
+    return count_rows(contacts(period), "kind")
+
+
+def contacts_by_setting(period: Period) -> Measure:
+    return count_rows(contacts(period), "setting")
+
+
+def contacts_by_topic(period: Period) -> Measure:
+    """A contact with several topics counts once under each of them."""
+    return count_rows(_of_contacts(Consultation.topics.through, period), "topic_id")
+
+
+def referrals_by_service(period: Period) -> Measure:
+    return count_rows(_of_contacts(Referral, period), "service_id")
+
+
+def referrals_attended_by_service(period: Period) -> Measure:
+    rows = _of_contacts(Referral, period).filter(status=Referral.Status.ATTENDED)
+    return count_rows(rows, "service_id")
+
+
+# --- extensions and closings ----------------------------------------------------------------
+
+
+def _extensions(period: Period) -> QuerySet:
+    rows = WindowExtension.objects.filter(client__landkreis_id=period.landkreis_id)
+    return attribute(rows, period, "client")
+
+
+def extensions_requested(period: Period) -> Measure:
+    rows = _extensions(period).filter(
+        requested_at__gte=period.start_at, requested_at__lt=period.end_at
+    )
+    return count_rows(rows, via=period)
+
+
+def _decided(period: Period, decision: str) -> Measure:
+    rows = _extensions(period).filter(
+        decision=decision, decided_at__gte=period.start_at, decided_at__lt=period.end_at
+    )
+    return count_rows(rows, via=period)
+
+
+def extensions_granted(period: Period) -> Measure:
+    return _decided(period, WindowExtension.Decision.APPROVED)
+
+
+def extensions_refused(period: Period) -> Measure:
+    return _decided(period, WindowExtension.Decision.REFUSED)
+
+
+def closings_by_reason(period: Period) -> Measure:
+    """Cases closed (Ausleitung) in the year and still closed, by reason."""
+    rows = Client.objects.filter(
+        landkreis_id=period.landkreis_id,
+        status=Client.Status.CLOSED,
+        closed_on__range=(period.start, period.end),
+    )
+    return count_rows(attribute(rows, period), "closed_reason", via=period)

@@ -1,0 +1,112 @@
+"""The Kennzahlentabelle in the browser: view a year (office: the Kreis or one provider;
+managers and team leads: their provider), download it as XLSX, and — the office only —
+finalise it as a submission to the Regierungspräsidium."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from reporting import services
+from reporting.forms import FiguresForm, FinaliseForm
+from reporting.kennzahlen.table import fingerprint, reporting_years
+from reporting.models import Submission
+from reporting.scoping import figures_scope_or_404
+from reporting.xlsx import CONTENT_TYPE
+
+
+@login_required
+@require_GET
+def figures(request):
+    scope = figures_scope_or_404(request.user)
+    today = timezone.localdate()
+    form = FiguresForm(request.GET or None, user=request.user, scope=scope, today=today)
+    year = form.value("jahr", today)
+    provider = form.value("traeger", today) if scope.is_office else None
+    table = services.table_for(request.user, year, provider.pk if provider else None)
+    context = {
+        "scope": scope,
+        "form": form,
+        "table": table,
+        "year": year,
+        "provider": provider,
+        "finished": year < today.year,
+    }
+    if scope.can_finalise and provider is None:
+        submissions = Submission.objects.visible_to(request.user).filter(
+            landkreis=scope.landkreis, year=year
+        )
+        context["submissions"] = submissions.order_by("-number")
+        context["finalise_form"] = FinaliseForm(initial={"fingerprint": fingerprint(table)})
+    return render(request, "reporting/figures.html", context)
+
+
+@login_required
+@require_GET
+def figures_xlsx(request, year: int):
+    """Download of the table as it is now (not a submission: nothing is stored)."""
+    if year not in reporting_years(timezone.localdate()):
+        raise Http404
+    provider_id = request.GET.get("traeger", "")
+    buffer = io.BytesIO()
+    table = services.write_table_for(
+        request.user, year, int(provider_id) if provider_id.isdigit() else None, buffer
+    )
+    suffix = f"-traeger-{table.provider.pk}" if table.provider else ""
+    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="kennzahlentabelle-{year}{suffix}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def finalise(request, year: int):
+    scope = figures_scope_or_404(request.user)
+    today = timezone.localdate()
+    if not scope.can_finalise or year not in reporting_years(today):
+        raise Http404
+    form = FinaliseForm(request.POST)
+    if form.is_valid():
+        try:
+            submission = services.finalise(
+                request.user,
+                year,
+                form.cleaned_data["note"],
+                request.build_absolute_uri("/"),
+                expected_fingerprint=form.cleaned_data["fingerprint"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Die Kennzahlentabelle {year} wurde als Abgabe Nr. {submission.number} "
+                "gespeichert; das Regierungspräsidium wurde per E-Mail benachrichtigt.",
+            )
+            return redirect("reporting:submission", code=submission.code)
+    # Refused: show the current figures again, with the user's input and a fresh fingerprint.
+    table = services.table_for(request.user, year)
+    form.data = form.data.copy()
+    form.data["fingerprint"] = fingerprint(table)
+    context = {
+        "scope": scope,
+        "form": FiguresForm({"jahr": year}, user=request.user, scope=scope, today=today),
+        "table": table,
+        "year": year,
+        "provider": None,
+        "finished": year < today.year,
+        "submissions": Submission.objects.visible_to(request.user)
+        .filter(landkreis=scope.landkreis, year=year)
+        .order_by("-number"),
+        "finalise_form": form,
+    }
+    return render(request, "reporting/figures.html", context, status=400)

@@ -1,0 +1,54 @@
+// imcase: progress of a background export. Polls the status URL of #export-status until the
+// file is finished, then shows the download link (no inline script: see the CSP).
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.getElementById("export-status");
+  if (!box || box.dataset.finished === "1") {
+    return;
+  }
+  const bar = box.querySelector("progress");
+  const label = box.querySelector("[data-export-label]");
+  const message = box.querySelector("[data-export-message]");
+  const download = box.querySelector("[data-export-download]");
+  const reload = box.querySelector("[data-export-reload]");
+  let delay = 1000;
+
+  const show = (state) => {
+    bar.value = state.progress;
+    bar.textContent = `${state.progress} %`;
+    label.textContent = state.status_label;
+    if (state.download_url) {
+      download.href = state.download_url;
+      download.classList.remove("d-none");
+      message.textContent = "Die Datei ist fertig.";
+    } else if (state.status === "failed") {
+      message.textContent = state.error;
+    }
+    if (state.finished) {
+      reload.classList.add("d-none");
+    }
+  };
+
+  const poll = async () => {
+    try {
+      const response = await fetch(box.dataset.statusUrl, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+      if (!response.ok) {
+        throw new Error(`HTTP ${response.status}`);
+      }
+      const state = await response.json();
+      show(state);
+      if (state.finished) {
+        return;
+      }
+      delay = 1000;
+    } catch (error) {
+      // Network trouble or a restart: try again, less often.
+      delay = Math.min(delay * 2, 15000);
+    }
+    window.setTimeout(poll, delay);
+  };
+  window.setTimeout(poll, delay);
+});

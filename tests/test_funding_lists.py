@@ -1,0 +1,369 @@
+"""Steps 1–4: the office draws and sends the lists, the municipality strikes persons (with a
+reason), adds children born since and returns its list; the office sees which lists are back
+or late and can reopen one. Names are visible to that municipality and the office only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from funding import services
+from funding.models import ListEntry, PersonList
+from imcase.audit.models import AuditEntry
+from tests.factories import ClientFactory
+from tests.test_funding_support import http, make_funding, persona
+
+
+@pytest.fixture
+def funding(world):
+    return make_funding(world)
+
+
+@pytest.fixture
+def sent(world, funding, django_capture_on_commit_callbacks):
+    """Lists drawn and sent; returns Altstadt's list."""
+    services.generate_lists(world.office, funding.year)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_lists(world.office, funding.year, "https://imcase.example/")
+    return PersonList.objects.get(funding_year=funding.year, municipality=world.town)
+
+
+def entry(person_list: PersonList, first_name: str) -> ListEntry:
+    return person_list.entries.get(first_name=first_name)
+
+
+def list_url(person_list: PersonList, name: str = "list", *args) -> str:
+    return reverse(f"funding:{name}", args=[person_list.code, *args])
+
+
+# --- step 1: drawing the lists ------------------------------------------------------------
+
+
+def test_lists_hold_the_persons_assigned_in_the_period_by_current_municipality(world, funding):
+    result = services.generate_lists(world.office, funding.year)
+
+    assert (result.created, result.persons) == (2, 5)
+    town = PersonList.objects.get(funding_year=funding.year, municipality=world.town)
+    assert sorted(town.entries.values_list("first_name", flat=True)) == ["Abdi", "Rania", "Yusuf"]
+    other = PersonList.objects.get(funding_year=funding.year, municipality=world.other_town)
+    assert sorted(other.entries.values_list("last_name", flat=True)) == ["Bondar", "Kovalenko"]
+    assert town.status == PersonList.Status.DRAFT
+
+
+def test_a_list_row_is_a_snapshot_that_later_client_changes_do_not_alter(world, funding):
+    services.generate_lists(world.office, funding.year)
+    yusuf = funding.town_persons[0]
+    yusuf.last_name = "Umbenannt"
+    yusuf.save()
+    yusuf.delete()
+
+    row = PersonList.objects.get(municipality=world.town).entries.get(first_name="Yusuf")
+    assert (row.last_name, row.birth_date, row.aktenzeichen) == (
+        "Haddad",
+        dt.date(1985, 4, 2),
+        yusuf.aktenzeichen,
+    )
+    assert row.assignment_date == dt.date(2020, 1, 1)
+    assert row.client is None
+
+
+def test_drawing_again_refreshes_unsent_lists_but_keeps_sent_ones(world, funding, sent):
+    sent_entries = sent.entries.count()
+    ClientFactory(municipality=world.town, assignment_date=dt.date(2021, 1, 1))
+
+    result = services.generate_lists(world.office, funding.year)
+
+    assert (result.created, result.refreshed, result.kept) == (0, 0, 2)
+    assert sent.entries.count() == sent_entries
+
+
+def test_only_the_office_draws_lists(world, funding):
+    with pytest.raises(services.ServiceError, match="Koordinierungsstelle"):
+        services.generate_lists(world.municipality_user, funding.year)
+
+
+# --- step 2: sending ------------------------------------------------------------------------
+
+
+def test_sending_tells_each_municipality_user_by_e_mail_with_a_link(
+    world, funding, sent, mailoutbox
+):
+    assert sent.status == PersonList.Status.SENT
+    recipients = sorted(address for mail in mailoutbox for address in mail.to)
+    assert recipients == [world.municipality_user.email, funding.other_user.email]
+    mail = next(m for m in mailoutbox if world.municipality_user.email in m.to)
+    assert "Personenliste Altstadt" in mail.subject
+    assert "15.01.2024" in mail.subject
+    assert f"https://imcase.example/foerderung/listen/{sent.code}/" in mail.body
+    assert "3 Personen" in mail.body
+
+
+def test_sending_twice_is_refused_in_german(world, funding, sent):
+    with pytest.raises(services.ServiceError, match="keine neuen Listen"):
+        services.send_lists(world.office, funding.year, "https://imcase.example/")
+
+
+def test_the_office_draws_and_sends_through_the_year_page(world, funding, mailoutbox):
+    office = http(world.office)
+    response = office.post(reverse("funding:lists_generate", args=[2025]))
+    assert response.status_code == 302
+    sent_page = office.post(reverse("funding:lists_send", args=[2025]), follow=True)
+    assert "2 Listen wurden versandt" in sent_page.content.decode()
+    assert PersonList.objects.filter(status=PersonList.Status.SENT).count() == 2
+
+
+# --- step 3: the municipality corrects its list -------------------------------------------
+
+
+def test_municipality_user_sees_his_list_with_names_once_it_was_sent(world, funding):
+    services.generate_lists(world.office, funding.year)
+    draft = PersonList.objects.get(municipality=world.town)
+    assert http(world.municipality_user).get(list_url(draft)).status_code == 404
+
+    services.send_lists(world.office, funding.year, "https://imcase.example/")
+    response = http(world.municipality_user).get(list_url(draft))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Haddad, Yusuf" in html
+    assert "Es zählen 3 Personen" in html
+
+
+def test_striking_a_person_needs_a_reason_and_stops_counting_him(world, sent):
+    user = http(world.municipality_user)
+    yusuf = entry(sent, "Yusuf")
+    url = list_url(sent, "strike", yusuf.pk)
+
+    refused = user.post(url, {"version": sent.version, "reason": "", "note": "Umzug nach Ulm"})
+    assert refused.status_code == 400
+    assert "Bitte wählen Sie einen Grund" in refused.content.decode()
+    assert "Umzug nach Ulm" in refused.content.decode()
+
+    done = user.post(url, {"version": sent.version, "reason": "weggezogen", "note": "Ulm"})
+    assert done.status_code == 302
+    yusuf.refresh_from_db()
+    assert yusuf.struck and yusuf.strike_reason_text == "weggezogen: Ulm"
+    page = user.get(list_url(sent)).content.decode()
+    assert "Es zählen 2 Personen" in page
+    assert "gestrichen: weggezogen: Ulm" in page
+
+
+def test_another_reason_must_be_explained(world, sent):
+    with pytest.raises(services.ServiceError, match="erläutern"):
+        services.strike_entry(
+            world.municipality_user, sent, entry(sent, "Abdi").pk, "sonstiges", " ", sent.version
+        )
+
+
+def test_a_stale_form_is_refused_and_changes_nothing(world, sent):
+    user = http(world.municipality_user)
+    old_version = sent.version
+    services.strike_entry(
+        world.municipality_user, sent, entry(sent, "Abdi").pk, "verstorben", "", old_version
+    )
+
+    response = user.post(
+        list_url(sent, "strike", entry(sent, "Yusuf").pk),
+        {"version": old_version, "reason": "weggezogen", "note": ""},
+    )
+
+    assert response.status_code == 400
+    assert "von jemand anderem geändert" in response.content.decode()
+    assert not entry(sent, "Yusuf").struck
+
+
+def test_a_strike_can_be_taken_back(world, sent):
+    abdi = entry(sent, "Abdi")
+    services.strike_entry(world.municipality_user, sent, abdi.pk, "verstorben", "", sent.version)
+    sent.refresh_from_db()
+
+    response = http(world.municipality_user).post(
+        list_url(sent, "unstrike", abdi.pk), {"version": sent.version}
+    )
+
+    assert response.status_code == 302
+    abdi.refresh_from_db()
+    assert not abdi.struck and abdi.strike_reason == ""
+
+
+def test_municipality_adds_a_child_born_since_with_a_parent_from_the_list(world, sent):
+    rania = entry(sent, "Rania")
+    yusuf = entry(sent, "Yusuf")
+    data = {
+        "version": sent.version,
+        "parent": yusuf.pk,
+        "last_name": "Haddad",
+        "first_name": "Lina",
+        "birth_date": "2021-08-09",
+    }
+
+    response = http(world.municipality_user).post(list_url(sent, "child_add"), data)
+
+    assert response.status_code == 302
+    lina = entry(sent, "Lina")
+    assert lina.kind == ListEntry.Kind.CHILD and lina.parent == yusuf
+    assert sent.entries.filter(struck=False).count() == 4
+    assert rania.parent is None
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "message"),
+    [
+        ("2023-01-01", "nach dem Stichtag 31.12.2022"),
+        ("2019-05-05", "nach der Zuweisung des Elternteils"),
+    ],
+)
+def test_a_child_born_outside_the_window_is_refused_with_the_input_kept(
+    world, sent, birth_date, message
+):
+    data = {
+        "version": sent.version,
+        "parent": entry(sent, "Abdi").pk,
+        "last_name": "Osman",
+        "first_name": "Hodan",
+        "birth_date": birth_date,
+    }
+    response = http(world.municipality_user).post(list_url(sent, "child_add"), data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert 'value="Hodan"' in html
+    assert not sent.entries.filter(first_name="Hodan").exists()
+
+
+def test_a_parent_from_another_list_is_not_accepted(world, funding, sent):
+    other_list = PersonList.objects.get(municipality=world.other_town)
+    stranger = other_list.entries.first()
+    data = {
+        "version": sent.version,
+        "parent": stranger.pk,
+        "last_name": "X",
+        "first_name": "Y",
+        "birth_date": "2022-01-01",
+    }
+    response = http(world.municipality_user).post(list_url(sent, "child_add"), data)
+    assert response.status_code == 400
+    assert "Elternteil, der auf der Liste steht" in response.content.decode()
+
+
+def test_an_added_child_can_be_removed_but_assigned_persons_only_struck(world, sent):
+    child = services.add_child(
+        world.municipality_user,
+        sent,
+        entry(sent, "Abdi").pk,
+        "Osman",
+        "Hodan",
+        dt.date(2022, 2, 2),
+        sent.version,
+    )
+    sent.refresh_from_db()
+    with pytest.raises(services.ServiceError, match="mit Grund gestrichen"):
+        services.remove_child(world.municipality_user, sent, entry(sent, "Abdi").pk, sent.version)
+
+    response = http(world.municipality_user).post(
+        list_url(sent, "child_remove", child.pk), {"version": sent.version}
+    )
+
+    assert response.status_code == 302
+    assert not ListEntry.objects.filter(pk=child.pk).exists()
+
+
+# --- step 4: returning, late lists, reopening ------------------------------------------------
+
+
+def test_submitted_list_is_read_only_for_the_municipality(world, sent):
+    user = http(world.municipality_user)
+    response = user.post(list_url(sent, "submit"), {"version": sent.version})
+    assert response.status_code == 302
+    sent.refresh_from_db()
+    assert sent.status == PersonList.Status.SUBMITTED
+    assert sent.submitted_by == world.municipality_user
+
+    with pytest.raises(services.ServiceError, match="bereits zurückgemeldet"):
+        services.strike_entry(
+            world.municipality_user, sent, entry(sent, "Abdi").pk, "verstorben", "", sent.version
+        )
+    assert "Liste zurückmelden" not in user.get(list_url(sent)).content.decode()
+
+
+def test_office_sees_which_lists_are_back_and_which_are_late(world, funding, sent):
+    services.submit_list(world.municipality_user, sent, sent.version)
+    funding.year.list_deadline = timezone.localdate() - dt.timedelta(days=1)
+    funding.year.save()
+
+    html = http(world.office).get(reverse("funding:year", args=[2025])).content.decode()
+
+    assert "0 nicht versandt · 1 in Prüfung (davon 1 überfällig) · 1 zurückgemeldet" in html
+    assert "überfällig" in html
+    other = PersonList.objects.get(municipality=world.other_town)
+    assert other.is_late(timezone.localdate())
+    sent.refresh_from_db()
+    assert not sent.is_late(timezone.localdate())
+
+
+def test_office_reopens_a_returned_list_and_the_municipality_is_told(
+    world, sent, mailoutbox, django_capture_on_commit_callbacks
+):
+    services.submit_list(world.municipality_user, sent, sent.version)
+    sent.refresh_from_db()
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = http(world.office).post(list_url(sent, "reopen"), {"version": sent.version})
+
+    assert response.status_code == 302
+    sent.refresh_from_db()
+    assert sent.status == PersonList.Status.SENT and sent.reopened_at is not None
+    assert [m.to for m in mailoutbox] == [[world.municipality_user.email]]
+    assert "wieder zur Korrektur geöffnet" in mailoutbox[0].subject
+
+
+def test_office_reads_a_list_but_cannot_change_it(world, sent):
+    office = http(world.office)
+    assert "Haddad, Yusuf" in office.get(list_url(sent)).content.decode()
+    response = office.post(
+        list_url(sent, "strike", entry(sent, "Yusuf").pk),
+        {"version": sent.version, "reason": "weggezogen"},
+    )
+    assert response.status_code == 404
+
+
+def test_viewing_a_list_is_written_to_the_audit_log(world, sent):
+    http(world.municipality_user).get(list_url(sent))
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.VIEW, object_id=str(sent.code), actor=world.municipality_user
+    ).exists()
+
+
+# --- scoping: names only for that municipality and the office ---------------------------------
+
+LIST_VIEWS = [
+    ("get", "list", False),
+    ("get", "strike", True),
+    ("post", "strike", True),
+    ("post", "unstrike", True),
+    ("post", "child_add", False),
+    ("post", "child_remove", True),
+    ("post", "submit", False),
+    ("post", "reopen", False),
+]
+OUTSIDERS = ["other_municipality", "other_office", "owner", "colleague", "outsider", "rp_user"]
+
+
+@pytest.mark.parametrize("who", [*OUTSIDERS, "admin"])
+@pytest.mark.parametrize(("method", "name", "with_entry"), LIST_VIEWS)
+def test_every_list_view_is_a_404_outside_the_municipality_and_its_office(
+    world, funding, sent, who, method, name, with_entry
+):
+    user = persona(world, funding, who)
+    args = [entry(sent, "Yusuf").pk] if with_entry else []
+    url = list_url(sent, name, *args)
+    response = getattr(http(user), method)(url, {"version": sent.version, "reason": "verstorben"})
+
+    assert response.status_code == 404
+    assert not sent.entries.filter(struck=True).exists()
+    assert "Haddad" not in response.content.decode()

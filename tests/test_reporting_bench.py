@@ -1,0 +1,45 @@
+"""The reporting benchmark cases run on a small demo Kreis, and the ORM figures agree with the
+hand-written SQL the benchmark compares them with."""
+
+from __future__ import annotations
+
+import pytest
+
+from imcase.web import bench, bench_reporting
+
+
+@pytest.fixture
+def demo_kreis(db, monkeypatch):
+    from imcase.organisation.demo import build_demo
+    from imcase.organisation.demo_plans import build_demo_plans
+
+    build_demo(clients=80)
+    build_demo_plans(2026)
+    # The real set-up refuses any database but a ``…_bench`` one and tops up to 150,000 goals.
+    monkeypatch.setattr(bench_reporting, "ensure_plan_data", lambda: None)
+
+
+def test_the_reporting_cases_are_registered_once():
+    names = [case.name for case in bench.CASES]
+    ours = [n for n in names if n.startswith(("Kennzahl", "Übersicht"))]
+    assert len(ours) == len(set(ours)) == 7
+    assert any("handgeschriebenes SQL" in n for n in ours)
+
+
+def test_the_reporting_cases_answer_and_orm_and_sql_agree(demo_kreis):
+    from plans.models import Goal
+
+    assert Goal.objects.exists()
+    cases = [c for c in bench.CASES if c.name.startswith(("Kennzahl", "Übersicht"))]
+    results = list(bench.run_cases(1, cases=cases))  # the SQL case's set-up compares both
+    assert [r.name for r in results] == [c.name for c in cases]
+
+
+def test_the_comparison_notices_a_difference(demo_kreis, monkeypatch):
+    monkeypatch.setitem(
+        bench_reporting.SQL,
+        "K01",
+        ["SELECT provider_id, COUNT(*) + 1 FROM clients_consultation GROUP BY provider_id"],
+    )
+    with pytest.raises(bench.BenchError, match="verschiedene Kennzahlen"):
+        bench_reporting._compared()
