@@ -79,3 +79,9 @@ def test_roles_without_figures_cannot_start_the_export(world, client, persona):
     response = client.post(reverse("exports:start", args=["kennzahlentabelle"]) + "?jahr=2025")
     assert response.status_code == 404
     assert not GeneratedFile.objects.exists()
+
+
+def test_the_figures_page_starts_the_background_export(world, client):
+    client.force_login(world.office)
+    content = client.get(reverse("reporting:figures") + "?jahr=2025", secure=True).content.decode()
+    assert reverse("exports:start", args=["kennzahlentabelle"]) + "?jahr=2025" in content
