@@ -82,7 +82,7 @@ def test_run_records_what_it_found_per_day(world):
 
 def test_old_resolved_alerts_are_deleted_open_ones_kept(world, settings):
     settings.ALERT_KEEP_DAYS = 30
-    run_deadline_checks(AFTER_END)
+    run_deadline_checks(AFTER_END, [CHECKS["window_ended"]])
     done, kept = Alert.objects.order_by("pk")[:2]
     long_ago = timezone.now() - dt.timedelta(days=40)
     Alert.objects.filter(pk=done.pk).update(status=Alert.Status.DONE, done_at=long_ago)
@@ -204,8 +204,14 @@ def test_command_refuses_a_malformed_date(world):
 def test_nightly_run_also_mails_the_digest(world, mailoutbox):
     result = run_nightly(AFTER_END)
 
-    assert result.emails_sent == 2
-    assert {message.to[0] for message in mailoutbox} == {world.owner.email, world.outsider.email}
+    # The managers for their clients' windows, the office for the 2026 Kennzahlentabelle
+    # that was due on 31 January 2027.
+    assert result.emails_sent == 3
+    assert {message.to[0] for message in mailoutbox} == {
+        world.owner.email,
+        world.outsider.email,
+        world.office.email,
+    }
 
 
 # --- schedule -------------------------------------------------------------------------------
