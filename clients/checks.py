@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from django.db.models import DateField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
 from clients.models import Client, ConsultationParticipant, WindowExtension
 from imcase.alerts.context import CheckContext
 from imcase.alerts.registry import Finding, check
+from imcase.dates import german_date
 from imcase.organisation.models import ProviderArea
 
 FIRST_REMINDER_DAYS = 90
@@ -37,10 +37,6 @@ _CLIENT_FIELDS = (
     "window_end",
     "opened_on",
 )
-
-
-def _day(value: dt.date) -> str:
-    return format_date(value, "d.m.Y")
 
 
 def _who(client: Client) -> str:
@@ -66,7 +62,7 @@ def window_ends_within_90_days(ctx: CheckContext) -> Iterator[Finding]:
             subject=client,
             due_date=client.window_end,
             message=f"Der Beratungszeitraum von {_who(client)} endet am "
-            f"{_day(client.window_end)} (in {days} Tagen).",
+            f"{german_date(client.window_end)} (in {days} Tagen).",
         )
 
 
@@ -85,7 +81,8 @@ def window_ends_within_30_days(ctx: CheckContext) -> Iterator[Finding]:
             subject=client,
             due_date=client.window_end,
             message=f"Der Beratungszeitraum von {_who(client)} endet am "
-            f"{_day(client.window_end)} ({when}). Bitte Ausleitung oder Verlängerung vorbereiten.",
+            f"{german_date(client.window_end)} ({when}). "
+            "Bitte Ausleitung oder Verlängerung vorbereiten.",
         )
 
 
@@ -100,7 +97,7 @@ def window_ended_without_closing(ctx: CheckContext) -> Iterator[Finding]:
             subject=client,
             due_date=client.window_end + dt.timedelta(days=1),
             message=f"Der Beratungszeitraum von {_who(client)} endete am "
-            f"{_day(client.window_end)}; die Ausleitung fehlt noch.",
+            f"{german_date(client.window_end)}; die Ausleitung fehlt noch.",
         )
 
 
@@ -127,7 +124,7 @@ def extension_waiting_for_decision(ctx: CheckContext) -> Iterator[Finding]:
             ctx.team_leads_of_region(client.municipality_id),
             subject=extension,
             due_date=requested_on + dt.timedelta(days=EXTENSION_DECISION_DAYS),
-            message=f"Die Verlängerung für {_who(client)} ist seit {_day(requested_on)} "
+            message=f"Die Verlängerung für {_who(client)} ist seit {german_date(requested_on)} "
             f"beantragt und noch nicht entschieden.",
             link=ctx.client_link(client),
             exclude=[extension.requested_by_id],
@@ -167,5 +164,5 @@ def no_contact_for_90_days(ctx: CheckContext) -> Iterator[Finding]:
             subject=client,
             due_date=client.since + dt.timedelta(days=NO_CONTACT_DAYS),
             message=f"Mit {_who(client)} gab es seit über {NO_CONTACT_DAYS} Tagen keinen "
-            f"Kontakt ({contact} am {_day(client.since)}).",
+            f"Kontakt ({contact} am {german_date(client.since)}).",
         )

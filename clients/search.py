@@ -42,6 +42,7 @@ from django.utils.timezone import localtime
 from clients.forms.list import ClientFilterForm
 from clients.models import Client, Consultation, WindowExtension
 from clients.window import ENDS_SOON_DAYS, WindowStatus
+from imcase.dates import german_date
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Role
 
@@ -251,10 +252,6 @@ def _section(
     )
 
 
-def _day(value: dt.date) -> str:
-    return format_date(value, "d.m.Y")
-
-
 def caseload_sections(user, today: dt.date) -> list[CaseloadSection]:
     """What needs the user's attention on ``today``, one section per reason (a client may
     appear in several). Each section is one query, plus a count when it is longer than
@@ -304,21 +301,21 @@ def caseload_sections(user, today: dt.date) -> list[CaseloadSection]:
             f"Beratungszeitraum endet in den nächsten {ENDS_SOON_DAYS} Tagen",
             "letzter Beratungstag",
             ends_soon,
-            lambda c: f"{_day(c.window_end)} (noch {(c.window_end - today).days} Tage)",
+            lambda c: f"{german_date(c.window_end)} (noch {(c.window_end - today).days} Tage)",
         ),
         _section(
             "beendet",
             "Beratungszeitraum beendet, Ausleitung fehlt",
             "letzter Beratungstag",
             ended,
-            lambda c: _day(c.window_end),
+            lambda c: german_date(c.window_end),
         ),
         _section(
             "verlaengerung",
             "Verlängerung beantragt, noch nicht entschieden",
             "beantragt am",
             extension_requested,
-            lambda c: _day(localtime(c.extension_requested_at).date()),
+            lambda c: german_date(localtime(c.extension_requested_at).date()),
         ),
         _section(
             "termine",
@@ -332,6 +329,6 @@ def caseload_sections(user, today: dt.date) -> list[CaseloadSection]:
             f"Seit {NO_CONTACT_DAYS} Tagen kein Kontakt",
             "letzter Kontakt",
             no_contact,
-            lambda c: _day(c.last_contact) if c.last_contact else "noch kein Kontakt",
+            lambda c: german_date(c.last_contact) if c.last_contact else "noch kein Kontakt",
         ),
     ]

@@ -17,17 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
 
 from funding.models import FundingYear, PersonList
 from imcase.alerts.context import CheckContext
 from imcase.alerts.registry import Finding, check
+from imcase.dates import german_date
 
 NAMES_IN_OVERVIEW = 8
-
-
-def _day(value: dt.date) -> str:
-    return format_date(value, "d.m.Y")
 
 
 def late_lists(today: dt.date):
@@ -53,7 +49,7 @@ def list_not_returned(ctx: CheckContext) -> Iterator[Finding]:
             subject=person_list,
             due_date=year.list_deadline,
             message=f"Die Personenliste {year.year} von {person_list.municipality.name} "
-            f"war bis {_day(year.list_deadline)} zu prüfen und zurückzumelden; sie ist noch "
+            f"war bis {german_date(year.list_deadline)} zu prüfen und zurückzumelden; sie ist noch "
             "nicht zurückgemeldet.",
             link=reverse("funding:list", args=[person_list.code]),
         )
@@ -76,6 +72,7 @@ def lists_not_returned_overview(ctx: CheckContext) -> Iterator[Finding]:
             subject=year,
             due_date=year.list_deadline,
             message=f"Förderjahr {year.year}: {len(names)} Personenliste(n) nicht bis "
-            f"{_day(year.list_deadline)} zurückgemeldet (Stand {_day(ctx.today)}: {shown}).",
+            f"{german_date(year.list_deadline)} zurückgemeldet "
+            f"(Stand {german_date(ctx.today)}: {shown}).",
             link=reverse("funding:year", args=[year.year]),
         )

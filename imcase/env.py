@@ -7,6 +7,7 @@ deployment stops the start instead of silently falling back to a default.
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -56,3 +57,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if any(not item for item in items):
         raise ImproperlyConfigured(f"{name}={value!r} enthält einen leeren Eintrag.")
     return items
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    """A positive amount with at most two decimal places (a dot as separator)."""
+    raw = env_str(name, default).strip()
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value <= 0 or value.as_tuple().exponent < -2:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} ist kein positiver Betrag mit höchstens zwei Nachkommastellen "
+            "(Punkt als Dezimaltrennzeichen, z. B. 70000.00)."
+        )
+    return value.quantize(Decimal("0.01"))

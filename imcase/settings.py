@@ -6,13 +6,12 @@ SQLite, no broker (Celery runs tasks inline), console e-mail.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from imcase.env import env_bool, env_int, env_list, env_str
+from imcase.env import env_bool, env_decimal, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -256,27 +255,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 
 # --- Funding (VwV IntM 2023) --------------------------------------------------------------
-def _env_decimal(name: str, default: str) -> Decimal:
-    """A positive amount with at most two decimal places (a dot as separator); fails loudly."""
-    raw = env_str(name, default).strip()
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or value <= 0 or value.as_tuple().exponent < -2:
-        raise ImproperlyConfigured(
-            f"{name}={raw!r} ist kein positiver Betrag mit höchstens zwei Nachkommastellen "
-            "(Punkt als Dezimaltrennzeichen, z. B. 70000.00)."
-        )
-    return value.quantize(Decimal("0.01"))
-
-
 # Staff cost of one full-time position (VZÄ) per year: the split's amounts become VZÄ with it.
-FUNDING_COST_PER_VZA = _env_decimal("FUNDING_COST_PER_VZA", "70000.00")
+FUNDING_COST_PER_VZA = env_decimal("FUNDING_COST_PER_VZA", "70000.00")
 # The smallest position a municipality must create to run IM itself (Nr. 3.4 VwV IntM).
-FUNDING_EIGENREGIE_MIN_VZA = _env_decimal("FUNDING_EIGENREGIE_MIN_VZA", "0.5")
+FUNDING_EIGENREGIE_MIN_VZA = env_decimal("FUNDING_EIGENREGIE_MIN_VZA", "0.5")
 # Umsatzsteuer in percent on the quarterly invoices of a cooperation (copied onto each invoice).
-FUNDING_VAT_PERCENT = _env_decimal("FUNDING_VAT_PERCENT", "19.00")
+FUNDING_VAT_PERCENT = env_decimal("FUNDING_VAT_PERCENT", "19.00")
 if FUNDING_VAT_PERCENT >= 100:
     raise ImproperlyConfigured("FUNDING_VAT_PERCENT muss unter 100 liegen (Prozent, z. B. 19.00).")
 

@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterator
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
 
 from clients.models import Client, Consultation, ConsultationParticipant
 from imcase.alerts.context import CheckContext
 from imcase.alerts.registry import Finding, check
+from imcase.dates import german_date
 from plans.models import Goal, GoalStatus, PlanVersion
 
 PLAN_AFTER_EXPLORATORY_DAYS = 56  # eight weeks from the Sondierungsgespräch to the plan
@@ -43,10 +43,6 @@ _CLIENT_FIELDS = (
     "manager_id",
 )
 _PLACEHOLDER = uuid.UUID(int=0)
-
-
-def _day(value: dt.date) -> str:
-    return format_date(value, "d.m.Y")
 
 
 def _who(client: Client) -> str:
@@ -91,7 +87,8 @@ def plan_review_overdue(ctx: CheckContext) -> Iterator[Finding]:
             subject=version,
             due_date=version.next_review_on,
             message=f"Der Integrationsplan von {_who(client)} (Fassung {version.number} vom "
-            f"{_day(version.agreed_on)}) war bis {_day(version.next_review_on)} zu überprüfen. "
+            f"{german_date(version.agreed_on)}) war bis "
+            f"{german_date(version.next_review_on)} zu überprüfen. "
             "Bitte auswerten und fortschreiben oder den Termin der Überprüfung ändern.",
             link=plan_link(version.plan.code),
         )
@@ -128,7 +125,8 @@ def goal_target_date_passed(ctx: CheckContext) -> Iterator[Finding]:
             subject=goal,
             due_date=goal.target_date,
             message=f"Das Ziel „{_shortened(goal.text)}“ (Teil {goal.part}) im Integrationsplan "
-            f"von {_who(client)} hatte das Zieldatum {_day(goal.target_date)}. Bitte auswerten.",
+            f"von {_who(client)} hatte das Zieldatum {german_date(goal.target_date)}. "
+            "Bitte auswerten.",
             link=goal_link(goal.code),
         )
 
@@ -157,7 +155,7 @@ def exploratory_talk_without_plan(ctx: CheckContext) -> Iterator[Finding]:
             client,
             subject=client,
             due_date=due,
-            message=f"Mit {_who(client)} fand am {_day(client.first_talk)} das "
-            f"Sondierungsgespräch statt; bis {_day(due)} (acht Wochen) sollte ein "
+            message=f"Mit {_who(client)} fand am {german_date(client.first_talk)} das "
+            f"Sondierungsgespräch statt; bis {german_date(due)} (acht Wochen) sollte ein "
             "Integrationsplan vereinbart sein. Es gibt noch keinen.",
         )

@@ -13,8 +13,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.formats import number_format
 
+from funding.formatting import euro
 from funding.models import Allocation, FundingYear, PersonList
 from imcase.organisation.models import Municipality
 from reporting.charts import BarChart
@@ -28,10 +28,6 @@ STATES = (
     ("submitted_late", "verspätet zurückgemeldet"),
 )
 LABELS = dict(STATES)
-
-
-def euro(amount: Decimal) -> str:
-    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True) + " €"
 
 
 def current_funding_year(user, today: dt.date) -> FundingYear | None:
@@ -81,7 +77,7 @@ def funding_chart(user, municipalities: QuerySet[Municipality], today: dt.date) 
                 f"{municipality.name} ({municipality.ags})",
                 LABELS[state],
                 person_list.persons if person_list else "–",
-                "–" if amount is None else euro(amount),
+                euro(amount),
             )
         )
     return BarChart(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from imcase.env import env_bool, env_int, env_list, env_str
+from imcase.env import env_bool, env_decimal, env_int, env_list, env_str
 
 
 def test_env_bool_accepts_usual_spellings(monkeypatch):
@@ -40,3 +40,12 @@ def test_env_str_without_default_must_be_set(monkeypatch):
     with pytest.raises(ImproperlyConfigured, match="muss gesetzt sein"):
         env_str("X_MISSING")
     assert env_str("X_MISSING", "default") == "default"
+
+
+def test_env_decimal_takes_amounts_with_two_places(monkeypatch):
+    monkeypatch.setenv("X_AMOUNT", "70000.5")
+    assert str(env_decimal("X_AMOUNT", "1.00")) == "70000.50"
+    for bad in ("0", "-5", "1.234", "70.000,00", "abc"):
+        monkeypatch.setenv("X_AMOUNT", bad)
+        with pytest.raises(ImproperlyConfigured, match="kein positiver Betrag"):
+            env_decimal("X_AMOUNT", "1.00")
