@@ -1,7 +1,8 @@
 # imcase – developer, test and deployment entry points.
 #
 #   make run      demo server on http://127.0.0.1:8000/ (SQLite, no broker, demo data)
-#   make test     services + Debian test packages + ruff + pytest (PostgreSQL, Redis)
+#   make test     services + Debian test packages + ruff + pytest (PostgreSQL, Redis),
+#                 then the clock-following tests again as of LATER_DAYS
 #   make bench    performance benchmark against PostgreSQL (database imcase_bench)
 #   make worker   Celery worker          make beat   Celery beat
 #   make lint     ruff check + format check    make format   apply ruff format + fixes
@@ -21,6 +22,9 @@ STAMP = $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -d' ' -f1)
 # Options passed through to the commands.
 SEED_ARGS ?=
 PYTEST_ARGS ?=
+# After the main run, the tests that follow the clock (not pinned with @pytest.mark.today, not
+# browser) run again as if it were each of these days; LATER_DAYS= skips the extra runs.
+LATER_DAYS ?= 2027-03-02 2029-12-31
 BENCH_ARGS ?=
 REDIS_URL ?= redis://127.0.0.1:6379/0
 DATABASE_URL ?=
@@ -40,6 +44,7 @@ help:
 	@echo "Targets: run, test, bench, worker, beat, lint, format, clean"
 	@echo "  make run  SEED_ARGS='...'      Demo unter http://127.0.0.1:8000/"
 	@echo "  make test PYTEST_ARGS='-k x'   ruff + pytest (PostgreSQL, Redis, Chromium)"
+	@echo "  make test LATER_DAYS='...'     Tage der Zusatzläufe (leer: keine Zusatzläufe)"
 	@echo "  make bench BENCH_ARGS='...'    Benchmark gegen imcase_bench"
 
 # Internal: virtualenv with the project and its test extras; pip only runs again when
@@ -89,6 +94,11 @@ test: services test-deps venv
 	@$(BIN)/ruff format --check .
 	@echo "==> pytest"
 	@$(TEST_ENV) DATABASE_URL=$(PG)/imcase $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	@for day in $(LATER_DAYS); do \
+		echo "==> pytest as of $$day (tests that follow the clock)"; \
+		$(TEST_ENV) DATABASE_URL=$(PG)/imcase $(BIN)/pytest -p no:cacheprovider -q \
+			-m 'not browser and not today' --today=$$day; \
+	done
 
 bench: services venv
 	@if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc \

@@ -3,17 +3,25 @@
 - ``owner``: the integration manager whose provider serves the client's municipality;
 - ``colleague``: the team lead of the owner's team, who may see the same client;
 - ``outsider``: a manager of another provider in the same Kreis, who must get a 404.
+
+The clock: ``--today=YYYY-MM-DD`` runs the whole suite as if the real clock showed that day.
+A test whose expectations depend on "today" states its day with ``@pytest.mark.today(...)``
+(no argument: ``tests.factories.TODAY``); the clock then stands at 10:00 Berlin time on that
+day and ticks on, whatever ``--today`` says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from imcase.organisation.models import Provider, Role
 from tests.factories import (
+    TODAY,
     ClientFactory,
     LandkreisFactory,
     MunicipalityFactory,
@@ -23,6 +31,53 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _morning_of(day: dt.date | str) -> dt.datetime:
+    """10:00 Berlin time: far from midnight, so UTC and local dates agree."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    return dt.datetime.combine(day, dt.time(10, 0), tzinfo=BERLIN)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="run the suite as if the clock showed this day (10:00 Berlin time, ticking)",
+    )
+
+
+def pytest_configure(config):
+    today = config.getoption("today", default=None)
+    if today is None:
+        return
+    # Started before any test and stopped after the last one, so that Django's live server
+    # thread in the browser tests sees the same day; ``today``-marked tests travel on from here.
+    traveller = time_machine.travel(_morning_of(today), tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    today = config.getoption("today", default=None)
+    return f"clock: as of {today:%Y-%m-%d} (--today)" if today else None
+
+
+@pytest.fixture(autouse=True)
+def _pinned_day(request):
+    """Stop the clock at the day a ``today`` marker names (ticking, 10:00 Berlin time)."""
+    marker = request.node.get_closest_marker("today")
+    if marker is None:
+        yield None
+        return
+    day = marker.args[0] if marker.args else TODAY
+    with time_machine.travel(_morning_of(day), tick=True):
+        yield dt.date.fromisoformat(day) if isinstance(day, str) else day
 
 
 @pytest.fixture(autouse=True)

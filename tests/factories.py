@@ -26,6 +26,11 @@ from imcase.organisation.models import (
 
 PASSWORD = "Test-Passwort-2026"
 
+# The day a test pinned with a bare ``@pytest.mark.today`` runs on. The dates below are fixed
+# relative to it: ClientFactory's assignment on 2024-03-01 puts the client in the third year of
+# the counselling window (last day 2027-03-01), more than three months before its end.
+TODAY = dt.date(2026, 11, 16)
+
 
 class RegierungspraesidiumFactory(factory.django.DjangoModelFactory):
     class Meta:

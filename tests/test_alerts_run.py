@@ -190,6 +190,7 @@ def test_command_run_twice_reports_nothing_new(world):
     assert "Insgesamt 0 neue Hinweise" in output
 
 
+@pytest.mark.today
 def test_command_without_date_runs_for_today(world):
     call()
 

@@ -18,6 +18,9 @@ from clients.services import close_case, decide_extension, request_extension
 from imcase.organisation.models import ProviderArea
 from tests.factories import MunicipalityFactory
 
+# Dates here are counted from the clock's today, so the tests run on tests.factories.TODAY.
+pytestmark = pytest.mark.today
+
 REASON = "Ausbildung beginnt im Herbst, Begleitung bis zum Start ist notwendig."
 OUTSIDERS = ["outsider", "office", "municipality_user", "rp_user", "admin"]
 

@@ -93,6 +93,7 @@ def test_manager_creates_a_person_with_window_household_and_audit_entry(world, c
     assert "Farid Rahimi wurde angelegt." in messages_of(response)
 
 
+@pytest.mark.today
 def test_create_form_offers_only_served_municipalities_and_defaults_to_the_manager(world, client):
     client.force_login(world.owner)
     response = client.get(CREATE_URL)
@@ -134,6 +135,7 @@ def test_ukrainian_refugee_without_assignment_may_be_created(world, client):
     assert Client.objects.get(aktenzeichen="AZ-NEU-1").window_start == dt.date(2024, 3, 5)
 
 
+@pytest.mark.today
 def test_dates_in_the_future_and_birth_after_assignment_are_refused(world, client):
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     client.force_login(world.owner)

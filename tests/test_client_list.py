@@ -25,6 +25,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# Dates here are counted from the clock's today, so the tests run on tests.factories.TODAY.
+pytestmark = pytest.mark.today
+
 TODAY = dt.date(2026, 6, 15)
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="trigram search needs PostgreSQL"

@@ -16,6 +16,9 @@ from clients.services import ConsultationInput, ReferralInput, log_consultation,
 from imcase.audit.models import AuditEntry
 from tests.factories import ClientFactory, HouseholdFactory, UserFactory
 
+# Dates here are counted from the clock's today, so the tests run on tests.factories.TODAY.
+pytestmark = pytest.mark.today
+
 
 def topic(name: str) -> Topic:
     # Created on demand: a browser test's flush removes the rows of the data migration.

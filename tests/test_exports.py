@@ -49,6 +49,7 @@ def workbook_rows(generated: GeneratedFile) -> dict[str, dict]:
 # --- the whole way: button, task, progress page, download ----------------------------------
 
 
+@pytest.mark.today
 def test_client_list_export_runs_as_task_and_offers_the_download(
     world, client, django_capture_on_commit_callbacks
 ):
@@ -75,6 +76,7 @@ def test_client_list_export_runs_as_task_and_offers_the_download(
     assert f"klienten-{timezone.localdate():%Y-%m-%d}.xlsx" in download["Content-Disposition"]
 
 
+@pytest.mark.today
 def test_export_contains_only_what_the_user_may_see_and_the_filters_keep(
     world, client, django_capture_on_commit_callbacks
 ):

@@ -23,6 +23,7 @@ from funding.services import decisions as services
 from imcase.audit.models import AuditEntry
 from imcase.organisation.models import Provider, ProviderArea, Role
 from tests.factories import (
+    TODAY,
     FundingYearFactory,
     MunicipalityFactory,
     ProviderAreaFactory,
@@ -31,7 +32,10 @@ from tests.factories import (
 )
 from tests.test_funding_support import http
 
-NEXT = timezone.localdate().year + 1
+# Dates here are counted from the clock's today, so the tests run on tests.factories.TODAY.
+pytestmark = pytest.mark.today
+
+NEXT = TODAY.year + 1
 JAN_1 = dt.date(NEXT, 1, 1)
 DEC_31 = dt.date(NEXT - 1, 12, 31)
 BERLIN = ZoneInfo("Europe/Berlin")

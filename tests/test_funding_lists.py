@@ -290,6 +290,7 @@ def test_submitted_list_is_read_only_for_the_municipality(world, sent):
     assert "Liste zurückmelden" not in user.get(list_url(sent)).content.decode()
 
 
+@pytest.mark.today
 def test_office_sees_which_lists_are_back_and_which_are_late(world, funding, sent):
     services.submit_list(world.municipality_user, sent, sent.version)
     funding.year.list_deadline = timezone.localdate() - dt.timedelta(days=1)

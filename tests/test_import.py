@@ -64,6 +64,7 @@ def run_failing(path, *options: str) -> str:
 # --- command: the happy path -------------------------------------------------------------
 
 
+@pytest.mark.today
 def test_command_creates_new_clients_as_open_cases_without_manager(world, tmp_path):
     path = csv_file(tmp_path, row(az="IMP-1"), row(az="IMP-2", first="Lina", sex="w"))
 
@@ -111,6 +112,7 @@ def test_utf8_bom_from_excel_is_accepted(world, tmp_path):
     assert Client.objects.filter(aktenzeichen="IMP-1").exists()
 
 
+@pytest.mark.today
 @pytest.mark.parametrize("status", ["§24", "§ 24", "Paragraph24"])
 def test_assignment_date_may_be_empty_under_paragraph_24(world, tmp_path, status):
     run(csv_file(tmp_path, row(assigned="", status=status)))

@@ -18,6 +18,9 @@ from plans.models import Goal, GoalStatus, IndependenceRating, Plan, PlanVersion
 from plans.queries import independence_progress
 from tests.factories import GoalFactory, PlanFactory, StepFactory, goal_field
 
+# Dates here are counted from the clock's today, so the tests run on tests.factories.TODAY.
+pytestmark = pytest.mark.today
+
 
 def days_ago(days: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=days)

@@ -76,6 +76,7 @@ def test_password_change_in_german(world, client):
     assert "Das alte Passwort war falsch" in refused.content.decode()
 
 
+@pytest.mark.today
 def test_session_ends_after_inactivity(world, client, settings):
     client.force_login(world.owner)
     assert client.get(reverse("home")).status_code == 200

@@ -331,6 +331,7 @@ def test_closing_records_reason_and_date(world):
     assert closed.closed_on == D(2026, 1, 5)
 
 
+@pytest.mark.today
 def test_closing_needs_a_known_reason_and_no_future_date(world):
     with pytest.raises(ServiceError, match="Grund"):
         close_case(world.owner, world.client, "unbekannt", D(2026, 1, 5))
@@ -429,6 +430,7 @@ def test_move_to_another_kreis_is_refused(world):
     assert world.client.municipality == world.town
 
 
+@pytest.mark.today
 def test_move_in_the_future_is_refused(world):
     with pytest.raises(ServiceError, match="Zukunft"):
         record_move(

@@ -16,7 +16,8 @@ from plans.models import Goal, GoalStatus
 from tests.browser.conftest import follow, login, submit, visit
 from tests.test_plans_pdf import contains_arabic, pdf_text
 
-pytestmark = pytest.mark.browser
+# Dates here are counted from the clock's today, so the tests run on tests.factories.TODAY.
+pytestmark = [pytest.mark.browser, pytest.mark.today]
 
 ARABIC_NAME = "أمينة حداد"
 

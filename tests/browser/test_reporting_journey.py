@@ -14,7 +14,8 @@ from reporting.models import Submission
 from tests.browser.conftest import follow, login, submit, visit
 from tests.factories import ConsultationFactory
 
-pytestmark = pytest.mark.browser
+# Dates here are counted from the clock's today, so the tests run on tests.factories.TODAY.
+pytestmark = [pytest.mark.browser, pytest.mark.today]
 
 
 @pytest.fixture(autouse=True)
