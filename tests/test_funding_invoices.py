@@ -28,6 +28,9 @@ from tests.test_funding_decisions import (
 )
 from tests.test_funding_support import http
 
+# NEXT is the year after tests.factories.TODAY; a cooperation is agreed before it begins.
+pytestmark = pytest.mark.today
+
 
 @pytest.fixture
 def year(world):
