@@ -70,14 +70,17 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _pinned_day(request):
-    """Stop the clock at the day a ``today`` marker names (ticking, 10:00 Berlin time)."""
+    """Set the clock to the day a ``today`` marker names (10:00 Berlin time, ticking on).
+
+    Autouse, so it runs before the fixtures a test asks for and their data sees the day too.
+    """
     marker = request.node.get_closest_marker("today")
     if marker is None:
-        yield None
+        yield
         return
     day = marker.args[0] if marker.args else TODAY
     with time_machine.travel(_morning_of(day), tick=True):
-        yield dt.date.fromisoformat(day) if isinstance(day, str) else day
+        yield
 
 
 @pytest.fixture(autouse=True)
