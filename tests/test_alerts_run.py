@@ -80,6 +80,7 @@ def test_run_records_what_it_found_per_day(world):
     assert run.finished_at >= run.started_at
 
 
+@pytest.mark.today
 def test_old_resolved_alerts_are_deleted_open_ones_kept(world, settings):
     settings.ALERT_KEEP_DAYS = 30
     run_deadline_checks(AFTER_END, [CHECKS["window_ended"]])
