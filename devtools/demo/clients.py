@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from clients.models.client import Client, ResidenceStatus
 from clients.window import Window
-from imcase.organisation.demo_data import (
+from devtools.demo.data import (
     AZ_PREFIX,
     DEMO_TODAY,
     EXTENSION_REASONS,

@@ -20,9 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client, Consultation, Household, WindowExtension
-from imcase.organisation.demo_clients import APPROVED, ClientSpec, client_specs
-from imcase.organisation.demo_consultations import CONTACTS_PER_YEAR, add_consultations
-from imcase.organisation.demo_data import (
+from devtools.demo.clients import APPROVED, ClientSpec, client_specs
+from devtools.demo.consultations import CONTACTS_PER_YEAR, add_consultations
+from devtools.demo.data import (
     AREAS_FROM,
     AZ_PREFIX,
     DEMO_STAFF,
@@ -36,7 +36,7 @@ from imcase.organisation.demo_data import (
     staff_specs,
     team_lead_of,
 )
-from imcase.organisation.demo_plans import build_demo_plans
+from devtools.demo.plans import build_demo_plans
 from imcase.organisation.models import (
     Landkreis,
     Municipality,
