@@ -20,7 +20,7 @@ WORKDIR /app
 
 # Dependencies first (cached layer as long as pyproject.toml does not change).
 COPY pyproject.toml ./
-RUN mkdir -p imcase clients plans funding reporting \
+RUN mkdir -p imcase clients plans funding reporting devtools \
     && pip install . \
     && pip uninstall -y imcase
 

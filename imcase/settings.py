@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "plans",
     "funding",
     "reporting",
+    "devtools",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import CommandError, call_command
 
-from imcase.web.bench import (
+from devtools.bench import (
     CASES,
     BenchCase,
     BenchError,
@@ -55,7 +55,7 @@ def test_every_role_and_the_client_lists_are_registered():
 
 def test_client_cases_answer_on_the_demo_kreis(db):
     """The list, search, filter and detail cases run against a small demo Kreis."""
-    from imcase.organisation.demo import build_demo
+    from devtools.demo import build_demo
 
     build_demo(clients=60)
     cases = [c for c in CASES if c.name.startswith("Klienten")]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from devtools.bench import CASES
+from devtools.bench import funding as bench_funding
 from funding.computation import plan_for_year
-from imcase.web import bench_funding
-from imcase.web.bench import CASES
 
 
 def test_funding_cases_are_registered():

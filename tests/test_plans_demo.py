@@ -6,11 +6,11 @@ import pytest
 from django.db.models import Count, Q
 
 from clients.models import Client
-from imcase.organisation.demo import build_demo
-from imcase.organisation.demo_data import DEMO_TODAY
-from imcase.organisation.demo_plans import build_demo_plans
-from imcase.web import bench_plans
-from imcase.web.bench import CASES, run_cases
+from devtools.bench import CASES, run_cases
+from devtools.bench import plans as bench_plans
+from devtools.demo import build_demo
+from devtools.demo.data import DEMO_TODAY
+from devtools.demo.plans import build_demo_plans
 from plans.models import Evaluation, Goal, GoalStatus, IndependenceRating, Plan, PlanVersion
 
 SEED = 2026

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from imcase.web import bench, bench_reporting
+from devtools import bench
+from devtools.bench import reporting as bench_reporting
 
 
 @pytest.fixture
 def demo_kreis(db, monkeypatch):
-    from imcase.organisation.demo import build_demo
-    from imcase.organisation.demo_plans import build_demo_plans
+    from devtools.demo import build_demo
+    from devtools.demo.plans import build_demo_plans
 
     build_demo(clients=80)
     build_demo_plans(2026)

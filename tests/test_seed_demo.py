@@ -22,7 +22,7 @@ from clients.models import (
 )
 from clients.models.client import ResidenceStatus
 from clients.services import refresh_window
-from imcase.organisation.demo import DEMO_PASSWORD, DEMO_TODAY, client_specs, demo_logins
+from devtools.demo import DEMO_PASSWORD, DEMO_TODAY, client_specs, demo_logins
 from imcase.organisation.models import (
     Landkreis,
     Municipality,

@@ -7,7 +7,7 @@ import warnings
 
 from django.core.management.base import BaseCommand, CommandError
 
-from imcase.web import bench
+from devtools import bench
 
 
 class Command(BaseCommand):

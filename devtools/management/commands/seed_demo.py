@@ -6,8 +6,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from imcase.organisation.demo import build_demo, demo_logins
-from imcase.organisation.demo_consultations import CONTACTS_PER_YEAR
+from devtools.demo import build_demo, demo_logins
+from devtools.demo.consultations import CONTACTS_PER_YEAR
 
 
 class Command(BaseCommand):

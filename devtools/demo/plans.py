@@ -24,16 +24,16 @@ from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
 from clients.models import Client, RegularService
-from imcase.organisation.demo_data import DEMO_TODAY, KREIS_NAME
-from plans.dates import add_months
-from plans.defaults import ensure_default_fields
-from plans.demo_texts import (
+from devtools.demo.data import DEMO_TODAY, KREIS_NAME
+from devtools.demo.plan_texts import (
     ADULT_WEIGHTS,
     CHILD_WEIGHTS,
     EVALUATION_NOTES,
     GOALS,
     YOUNG_ADULT_EXTRA,
 )
+from plans.dates import add_months
+from plans.defaults import ensure_default_fields
 from plans.models import (
     Evaluation,
     Goal,

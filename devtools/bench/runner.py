@@ -1,8 +1,9 @@
 """Benchmarks on a large synthetic data set: server time and SQL queries per page.
 
-Cases live in one registry so later issues can add theirs next to the code they measure::
+The registry, the database guard, the data set and the runner. The cases live in one module
+per app beside this one (``devtools.bench.clients``, ``.plans``, …) and register here::
 
-    from imcase.web.bench import benchmark, get_page
+    from devtools.bench.runner import benchmark, get_page
 
     @benchmark("Berichte: koordination")
     def _reports():
@@ -26,15 +27,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
-from django.db.models import Count
 from django.test import Client as TestClient
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import reverse
 
 BENCH_SUFFIX = "_bench"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
-# The demo logins of ``imcase.organisation.demo``, one per role.
+# The demo logins of ``devtools.demo``, one per role.
 DEMO_USERS = {
     "manager": "Integrationsmanager:in",
     "teamleitung": "Teamleitung",
@@ -102,8 +101,8 @@ def ensure_data(clients: int, stdout=None, contacts_per_year: float | None = Non
     """Build the demo Kreis with ``clients`` clients and a year of consultations unless it is
     there; True if it was built or completed."""
     from clients.models import Client, Consultation
-    from imcase.organisation.demo import build_demo
-    from imcase.organisation.demo_consultations import CONTACTS_PER_YEAR
+    from devtools.demo import build_demo
+    from devtools.demo.consultations import CONTACTS_PER_YEAR
     from plans.models import Plan
 
     users = get_user_model().objects.filter(username__in=DEMO_USERS).count()
@@ -154,58 +153,6 @@ def get_page(username: str, path: str) -> Callable[[], Any]:
         return response
 
     return timed
-
-
-def _register_home_pages() -> None:
-    for username, label in DEMO_USERS.items():
-        register(
-            BenchCase(
-                name=f"Start: {label} ({username})",
-                setup=lambda u=username: get_page(u, "/"),
-                run=lambda timed: timed(),
-            )
-        )
-
-
-_register_home_pages()
-
-
-@benchmark("Klientenliste: Integrationsmanager:in (manager)")
-def _client_list_manager():
-    return get_page("manager", "/klienten/")
-
-
-@benchmark("Klientenliste: Teamleitung (teamleitung)")
-def _client_list_team_lead():
-    return get_page("teamleitung", "/klienten/")
-
-
-# GET keys of clients.forms.list.ClientFilterForm: ``suche`` (name or Aktenzeichen) and
-# ``zeitraum`` (window status).
-@benchmark("Klientenliste: Suche „Mohamad“ (manager)")
-def _client_list_search():
-    return get_page("manager", "/klienten/?suche=Mohamad")
-
-
-@benchmark("Klientenliste: Filter „endet bald“ (manager)")
-def _client_list_filter():
-    return get_page("manager", "/klienten/?zeitraum=ends_soon")
-
-
-@benchmark("Klientenakte mit den meisten Kontakten (manager)")
-def _client_detail_most_contacts():
-    from clients.models import Client
-
-    user = get_user_model().objects.get(username="manager")
-    client = (
-        Client.objects.visible_to(user)
-        .annotate(contacts=Count("participations"))
-        .order_by("-contacts", "pk")
-        .first()
-    )
-    if client is None:
-        raise BenchError("Die Integrationsmanager:in „manager“ sieht keine Klient:innen.")
-    return get_page("manager", reverse("clients:detail", args=[client.code]))
 
 
 # --- Running ------------------------------------------------------------------------------
@@ -276,7 +223,3 @@ def format_table(results: list[BenchResult]) -> str:
 
     rule = "-+-".join("-" * w for w in widths)
     return "\n".join([line(header), rule, *(line(row) for row in rows)])
-
-
-# Cases of the other apps register themselves with the registry above.
-from imcase.web import bench_alerts, bench_funding, bench_plans, bench_reporting  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""Goal and step texts for the demo plans (``imcase.organisation.demo_plans``), per field and
+"""Goal and step texts for the demo plans (``devtools.demo.plans``), per field and
 part: A = short-term, B = long-term. A step is (what, who, Regeldienst or None); who is a
 ``Step.Who`` value: ``klient``, ``im`` or ``regeldienst``."""
 

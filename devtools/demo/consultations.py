@@ -35,7 +35,7 @@ from clients.models import (
     RegularService,
     Topic,
 )
-from imcase.organisation.demo_data import DEMO_TODAY
+from devtools.demo.data import DEMO_TODAY
 from imcase.organisation.models import Landkreis, ProviderArea
 
 # Contacts per adult client and year in the window (children count 0.6). As about half of the

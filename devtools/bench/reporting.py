@@ -1,7 +1,7 @@
 """Benchmark cases of the reporting app: the Kennzahlentabelle, its workbook, the dashboard,
 and a handful of main figures as ORM queries next to the same aggregates in hand-written SQL.
 
-The data set is the bench's demo Kreis plus plans (``imcase.organisation.demo_plans``), topped
+The data set is the bench's demo Kreis plus plans (``devtools.demo.plans``), topped
 up to ``GOALS`` goals with extra goals on current plan versions, so that the table meets
 50,000 clients, about 500,000 contacts and 150,000 goals. The reporting year is the demo year
 (``DEMO_TODAY``), which holds most of the contacts.
@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from imcase.web.bench import BenchError, benchmark, ensure_bench_database, get_page
+from devtools.bench.runner import BenchError, benchmark, ensure_bench_database, get_page
 
 GOALS = 150_000
 SEED = 2026
@@ -25,13 +25,13 @@ COMPARED = ("P02", "Z01", "Z05", "K01", "K03", "I05")
 
 
 def _year() -> int:
-    from imcase.organisation.demo_data import DEMO_TODAY
+    from devtools.demo.data import DEMO_TODAY
 
     return DEMO_TODAY.year
 
 
 def _kreis():
-    from imcase.organisation.demo_data import KREIS_NAME
+    from devtools.demo.data import KREIS_NAME
     from imcase.organisation.models import Landkreis
 
     return Landkreis.objects.select_related("regierungspraesidium").get(name=KREIS_NAME)
@@ -39,7 +39,7 @@ def _kreis():
 
 def ensure_plan_data(goals: int = GOALS) -> None:
     """Plans for the demo clients, then extra goals until there are ``goals`` (untimed)."""
-    from imcase.organisation.demo_plans import build_demo_plans
+    from devtools.demo.plans import build_demo_plans
     from plans.models import Goal, GoalField, GoalStatus, Plan, PlanVersion
 
     ensure_bench_database()

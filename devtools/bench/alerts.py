@@ -1,4 +1,5 @@
-"""Benchmark cases of the nightly deadline run (registered on import; see ``bench.py``).
+"""Benchmark cases of the nightly deadline run (registered on import; see
+``devtools.bench.runner``).
 
 - "erster Lauf": every check over the whole data set, finding and storing all alerts; it runs
   inside a transaction that is rolled back, so each repetition starts from no alerts.
@@ -11,7 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from imcase.web.bench import BenchError, benchmark, get_page
+from devtools.bench.runner import BenchError, benchmark, get_page
 
 
 def _run_for_today():

@@ -1,4 +1,4 @@
-"""Benchmark cases of the funding split (registered with ``imcase.web.bench``).
+"""Benchmark cases of the funding split (registered with ``devtools.bench.runner``).
 
 The split is measured at the size of the whole Land: 1,101 municipalities and 150,000 persons,
 once as the pure function and once from the database (a synthetic "Benchkreis Förderung" with
@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from imcase.web.bench import BenchError, benchmark, get_page
+from devtools.bench.runner import BenchError, benchmark, get_page
 
 MUNICIPALITIES = 1_101
 PERSONS = 150_000

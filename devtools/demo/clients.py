@@ -12,7 +12,9 @@ mostly closed (Ausleitung), a few still wait for it; some families closed early 
 independent); a few windows were extended by the team lead, a few extensions are pending.
 
 Every random draw of a household happens before the draws of its members, and the draws of a
-member before those of the next, so the first N persons never depend on N.
+member before those of the next, so the first N persons never depend on N. ``add_clients``
+bulk-creates the persons whose Aktenzeichen number the Kreis lacks, so a larger N adds exactly
+the missing ones.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ import random
 import uuid
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from clients.models import Household, WindowExtension
 from clients.models.client import Client, ResidenceStatus
 from clients.window import Window
-from imcase.organisation.demo_data import (
+from devtools.demo.data import (
     AZ_PREFIX,
     DEMO_TODAY,
     EXTENSION_REASONS,
@@ -36,6 +41,7 @@ from imcase.organisation.demo_data import (
     TEAMS,
     StaffSpec,
     staff_specs,
+    team_lead_of,
     variants,
 )
 from imcase.organisation.models import Role
@@ -43,6 +49,7 @@ from imcase.organisation.models import Role
 APPROVED = "approved"
 PENDING = "pending"
 HouseholdRole = Client.HouseholdRole
+HOUSEHOLD_NAMESPACE = uuid.UUID("6f1d2c3e-7a8b-4c9d-8e0f-1a2b3c4d5e6f")
 
 
 @dataclass(frozen=True)
@@ -328,3 +335,119 @@ def client_specs(count: int, seed: int = 2026) -> list[ClientSpec]:
                 )
             )
     return specs
+
+
+# --- writing to the database --------------------------------------------------------------
+
+
+def add_clients(kreis, munis, users, count: int, seed: int, stdout=None) -> int:
+    """Bulk-create the specs whose Aktenzeichen number the Kreis does not have yet, with their
+    households and extension requests."""
+    existing = Client.objects.filter(landkreis=kreis, aktenzeichen__startswith=f"{AZ_PREFIX}-")
+    taken = {az.rsplit("-", 1)[-1] for az in existing.values_list("aktenzeichen", flat=True)}
+    specs = [s for s in client_specs(count, seed) if f"{s.number:05d}" not in taken]
+    if not specs:
+        return 0
+    if stdout is not None:
+        stdout.write(f"Lege {len(specs)} Klient:innen an …")
+    households = _households(kreis, {s.household_key for s in specs if s.household_key}, seed)
+    by_ags = {m.ags: m for m in munis.values()}
+    created = Client.objects.bulk_create(
+        [
+            Client(
+                code=spec.code,
+                landkreis=kreis,
+                aktenzeichen=spec.aktenzeichen,
+                last_name=spec.last_name,
+                first_name=spec.first_name,
+                birth_date=spec.birth_date,
+                sex=spec.sex,
+                nationality=spec.nationality,
+                languages=list(spec.languages),
+                residence_status=spec.residence_status,
+                household_id=households.get(spec.household_key),
+                household_role=spec.household_role,
+                municipality=by_ags[spec.municipality_ags],
+                arrival_kind=spec.arrival_kind,
+                assignment_date=spec.assignment_date,
+                opened_on=spec.opened_on,
+                status=spec.status,
+                closed_on=spec.closed_on,
+                closed_reason=spec.closed_reason,
+                # what clients.services.refresh_window would store, without a query per row
+                window_start=spec.window_start,
+                window_end=spec.window_end,
+                window_extended=spec.window_extended,
+                manager=users[spec.manager],
+            )
+            for spec in specs
+        ],
+        batch_size=1000,
+    )
+    # the first history entry of each person: opened by the manager on the day the case opened
+    for client, spec in zip(created, specs, strict=True):
+        client._history_user = client.manager
+        client._history_date = _at_ten(spec.opened_on)
+    Client.history.bulk_history_create(created, batch_size=1000)
+    _add_extensions(kreis, [s for s in specs if s.extension], users)
+    return len(specs)
+
+
+def _households(kreis, keys: set[str], seed: int) -> dict[str, int]:
+    """Household ids by key; the missing ones are created with a code derived from the key."""
+    found = dict(Household.objects.filter(landkreis=kreis).values_list("key", "pk"))
+    missing = sorted(keys - found.keys())
+    Household.objects.bulk_create(
+        [
+            Household(
+                code=uuid.uuid5(HOUSEHOLD_NAMESPACE, f"{seed}:{key}"), landkreis=kreis, key=key
+            )
+            for key in missing
+        ],
+        batch_size=1000,
+    )
+    if missing:
+        found = dict(Household.objects.filter(landkreis=kreis).values_list("key", "pk"))
+    return found
+
+
+def _at_ten(day) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+
+
+def _add_extensions(kreis, specs: list[ClientSpec], users) -> None:
+    """Requested by the client's manager; approved ones decided by the lead of his team."""
+    if not specs:
+        return
+    team_of = {s.username: s.team for s in staff_specs()}
+    ids = dict(
+        Client.objects.filter(
+            landkreis=kreis, aktenzeichen__in=[s.aktenzeichen for s in specs]
+        ).values_list("aktenzeichen", "pk")
+    )
+    rows = []
+    for spec in specs:
+        approved = spec.extension == APPROVED
+        rows.append(
+            WindowExtension(
+                client_id=ids[spec.aktenzeichen],
+                reason=spec.extension_reason,
+                requested_by=users[spec.manager],
+                decision=(
+                    WindowExtension.Decision.APPROVED
+                    if approved
+                    else WindowExtension.Decision.PENDING
+                ),
+                decided_by=users[team_lead_of(team_of[spec.manager])] if approved else None,
+                decided_at=_at_ten(spec.extension_decided) if approved else None,
+                decision_note="Begründung nachvollziehbar, Verlängerung genehmigt."
+                if approved
+                else "",
+            )
+        )
+    WindowExtension.objects.bulk_create(rows, batch_size=1000)
+    # requested_at is auto_now_add, which bulk_create always fills with now: set the demo date.
+    for row, spec in zip(rows, specs, strict=True):
+        WindowExtension.objects.filter(pk=row.pk).update(
+            requested_at=_at_ten(spec.extension_requested)
+        )

@@ -1,5 +1,5 @@
 """Benchmarks of the Integrationsplan: the plan page and the PDF of a plan with about ten
-goals, as the demo manager. Registered on import (see ``imcase.web.bench``)."""
+goals, as the demo manager. Registered on import (see ``devtools.bench.runner``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from imcase.web.bench import BenchError, benchmark, get_page
+from devtools.bench.runner import BenchError, benchmark, get_page
 from plans.defaults import ensure_default_fields
 from plans.models import Goal, GoalStatus, Plan, Step
 
@@ -29,7 +29,7 @@ def plan_with_goals(username: str = "manager", goals: int = GOALS) -> Plan:
     if plan is None:
         raise BenchError(
             f"„{username}“ sieht keinen Integrationsplan: seed_demo legt die Demo-Pläne an "
-            "(imcase.organisation.demo_plans.build_demo_plans)."
+            "(devtools.demo.plans.build_demo_plans)."
         )
     version = plan.versions.get(is_current=True)
     missing = goals - version.goals.count()

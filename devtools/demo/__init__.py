@@ -1,0 +1,81 @@
+"""The fictional demo Kreis "Landkreis Musterkreis", composed from one builder per area:
+organisation, staff and demo logins (``organisation``), clients (``clients``), a year of their
+consultations (``consultations``) and their Integrationspläne (``plans``); the fixed data and
+name material are in ``data``, the goal and step texts in ``plan_texts``.
+
+Everything is deterministic. The organisation and the staff are fixed; ``seed`` only varies
+the clients, which are generated with one ``random.Random(seed)`` in a stream whose first N
+persons do not depend on N, so a larger ``clients`` adds exactly the missing ones. Each builder
+writes only what is missing or differs, so running ``build_demo`` again changes nothing. Used by
+``manage.py seed_demo`` and the benchmark's data set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from clients.models import Client, Consultation
+from devtools.demo.clients import ClientSpec, add_clients, client_specs
+from devtools.demo.consultations import CONTACTS_PER_YEAR, add_consultations
+from devtools.demo.data import DEMO_TODAY, staff_specs
+from devtools.demo.organisation import DEMO_PASSWORD, build_organisation, demo_logins
+from devtools.demo.plans import build_demo_plans
+from imcase.organisation.models import Municipality, Provider, Role, StaffMember, Team
+
+__all__ = [
+    "ClientSpec",
+    "DEMO_PASSWORD",
+    "DEMO_TODAY",
+    "build_demo",
+    "client_specs",
+    "demo_logins",
+    "staff_specs",
+]
+
+
+@dataclass
+class DemoSummary:
+    municipalities: int = 0
+    providers: int = 0
+    teams: int = 0
+    managers: int = 0
+    clients_total: int = 0
+    clients_created: int = 0
+    consultations_total: int = 0
+    consultations_created: int = 0
+    plans_created: int = 0
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+
+def build_demo(
+    clients: int = 2000,
+    seed: int = 2026,
+    stdout=None,
+    contacts_per_year: float = CONTACTS_PER_YEAR,
+) -> DemoSummary:
+    """Create or complete the demo Kreis; running it again changes nothing."""
+    summary = DemoSummary()
+    with transaction.atomic():
+        org = build_organisation(summary)
+        kreis = org.kreis
+        summary.created["client"] = add_clients(
+            kreis, org.municipalities, org.users, clients, seed, stdout
+        )
+        summary.consultations_created = add_consultations(
+            kreis,
+            seed,
+            per_year=contacts_per_year,
+            progress=stdout.write if stdout is not None else None,
+        )
+        summary.plans_created = build_demo_plans(seed, stdout=stdout)
+    summary.municipalities = Municipality.objects.filter(landkreis=kreis).count()
+    summary.providers = Provider.objects.filter(landkreis=kreis).count()
+    summary.teams = Team.objects.filter(provider__landkreis=kreis).count()
+    summary.managers = StaffMember.objects.filter(landkreis=kreis, role=Role.MANAGER).count()
+    summary.clients_total = Client.objects.filter(landkreis=kreis).count()
+    summary.clients_created = summary.created["client"]
+    summary.consultations_total = Consultation.objects.filter(provider__landkreis=kreis).count()
+    return summary
