@@ -1,28 +1,32 @@
 """Import of the Kreis's list of AU assignments (CSV or XLSX): validate every row, then write all.
 
-All or nothing: if one row is bad, nothing is written and every problem is reported with its
-line number (header = line 1). Clients are matched by Aktenzeichen within the Kreis; an
-existing client gets the file's values for the person fields below and a recomputed window, but
-keeps its manager, case status and consultations. Rows are written in bulk so a list of several
-thousand persons imports in seconds.
+All or nothing: if one row is bad, nothing is written and the problems are reported with their
+line numbers (header = line 1; the first ``MAX_LISTED_PROBLEMS`` are listed, all are counted).
+The file is read row by row (``clients.import_reader``) and bounded: at most
+``settings.IMPORT_MAX_ROWS`` persons, an XLSX at most ``settings.IMPORT_MAX_XLSX_MB`` unpacked.
+A control character in a cell (a NUL byte, a line break, …) is a row error.
+
+Clients are matched by Aktenzeichen within the Kreis; an existing client gets the file's values
+for the person fields below and a recomputed window, but keeps its manager, case status and
+consultations. Rows are written in bulk so a list of several thousand persons imports in
+seconds.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
-import openpyxl
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clients.countries import is_valid_alpha3
+from clients.import_reader import UnreadableFile, read_rows
 from clients.models import Client, Household, WindowExtension
 from clients.models.client import ResidenceStatus
 from clients.services import window_start_for
@@ -77,9 +81,15 @@ IMPORTED_FIELDS = (
 )
 WINDOW_FIELDS = ("window_start", "window_end", "window_extended")
 BATCH_SIZE = 500
+# A file with thousands of bad rows is usually one systematic mistake: list the first ones
+# (by line) and count the rest, instead of a page nobody reads.
+MAX_LISTED_PROBLEMS = 200
 
 _DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _AGS = re.compile(r"^\d{8}$")
+# C0 and C1 control characters, DEL included. PostgreSQL cannot store a NUL byte at all; the
+# others have no place in a name or a key either (a tab or a line break in a cell is a mistake).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -95,22 +105,42 @@ class Problem:
 
 @dataclass
 class ImportResult:
+    """The outcome; ``problems`` lists the first ``MAX_LISTED_PROBLEMS`` by line,
+    ``problem_count`` counts all of them."""
+
     dry_run: bool
     problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     landkreis: Landkreis | None = None
 
+    def add_problems(self, problems: list[Problem]) -> None:
+        self.problem_count += len(problems)
+        self.problems.extend(problems)
+        # Trim now and then, so a file full of errors never holds them all.
+        if len(self.problems) > 2 * MAX_LISTED_PROBLEMS:
+            self._trim()
+
+    def _trim(self) -> None:
+        self.problems.sort(key=lambda p: p.line or 0)
+        del self.problems[MAX_LISTED_PROBLEMS:]
+
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problem_count
+
+    @property
+    def unlisted(self) -> int:
+        """Problems counted but not listed."""
+        return self.problem_count - len(self.problems)
 
     @property
     def summary(self) -> str:
         if not self.ok:
             return (
-                f"Die Datei wurde nicht importiert: {len(self.problems)} Fehler. "
+                f"Die Datei wurde nicht importiert: {_number(self.problem_count)} Fehler. "
                 "Es wurde nichts gespeichert."
             )
         if self.dry_run:
@@ -141,12 +171,12 @@ class _Row:
     municipality_id: int | None = None
 
 
-class _Unreadable(Exception):
-    pass
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
 def import_assignments(
-    data: bytes,
+    data: bytes | BinaryIO,
     *,
     filename: str = "",
     landkreis: Landkreis | None = None,
@@ -156,12 +186,14 @@ def import_assignments(
 ) -> ImportResult:
     """Validate the whole file, then (unless ``dry_run``) write it in one transaction.
 
+    ``data`` is the file's content or an open binary file (read row by row, never closed here).
     ``landkreis`` is the importing Kreis (the office user's); without it the command's rule
     applies: the only Kreis of the database, or the one all AGS of the file belong to.
     """
     today = today or timezone.localdate()
     result = ImportResult(dry_run=dry_run)
-    rows = _validate(data, filename, landkreis, today, result)
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    rows = _validate(stream, filename, landkreis, today, result)
     if not result.ok:
         return result
     with transaction.atomic():
@@ -175,97 +207,70 @@ def import_assignments(
 
 
 def _validate(
-    data: bytes, filename: str, landkreis: Landkreis | None, today: dt.date, result: ImportResult
+    stream: BinaryIO,
+    filename: str,
+    landkreis: Landkreis | None,
+    today: dt.date,
+    result: ImportResult,
 ) -> list[_Row]:
-    problems = result.problems
-    try:
-        table = _read_table(data, filename)
-    except _Unreadable as error:
-        problems.append(Problem(None, str(error)))
-        return []
-    table = [(line, cells) for line, cells in table if any(_text(c) for c in cells)]
-    if not table:
-        problems.append(Problem(None, "Die Datei ist leer."))
-        return []
-    header_line, header = table[0]
-    header_problem = _check_header(header)
-    if header_problem:
-        problems.append(Problem(header_line, header_problem))
-        return []
-    if len(table) == 1:
-        problems.append(Problem(None, "Die Datei enthält nur die Kopfzeile, aber keine Personen."))
-        return []
-
+    max_rows = settings.IMPORT_MAX_ROWS
     rows: list[_Row] = []
     first_line: dict[str, int] = {}
-    for line, cells in table[1:]:
-        row = _parse_row(line, cells, today, problems)
-        if row is None:
-            continue
-        if row.aktenzeichen in first_line:
-            problems.append(
-                Problem(
-                    line,
-                    f"Aktenzeichen '{row.aktenzeichen}' steht mehrfach in der Datei "
-                    f"(zuerst in Zeile {first_line[row.aktenzeichen]}).",
+    header_seen = False
+    persons = 0
+    try:
+        for line, cells in read_rows(
+            stream, filename, max_xlsx_bytes=settings.IMPORT_MAX_XLSX_MB * 1024 * 1024
+        ):
+            if not any(_text(c) for c in cells):
+                continue
+            if not header_seen:
+                header_problem = _check_header(cells)
+                if header_problem:
+                    result.add_problems([Problem(line, header_problem)])
+                    return []
+                header_seen = True
+                continue
+            persons += 1
+            if persons > max_rows:
+                raise UnreadableFile(
+                    f"Die Datei enthält mehr als {_number(max_rows)} Personen (Zeilen); mehr "
+                    "werden in einem Import nicht angenommen. Bitte teilen Sie die Liste auf."
                 )
-            )
-            continue
-        first_line[row.aktenzeichen] = line
-        rows.append(row)
-
-    result.landkreis = _check_municipalities(rows, landkreis, problems)
-    problems.sort(key=lambda p: p.line or 0)
-    return rows
-
-
-def _read_table(data: bytes, filename: str) -> list[tuple[int, list]]:
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _Unreadable(
-            "Das alte Excel-Format (.xls) wird nicht unterstützt. Bitte speichern Sie die Datei "
-            "als Excel-Arbeitsmappe (.xlsx) oder als „CSV UTF-8“."
+            problems: list[Problem] = []
+            row = _parse_row(line, cells, today, problems)
+            if row is not None and row.aktenzeichen in first_line:
+                problems.append(
+                    Problem(
+                        line,
+                        f"Aktenzeichen '{row.aktenzeichen}' steht mehrfach in der Datei "
+                        f"(zuerst in Zeile {first_line[row.aktenzeichen]}).",
+                    )
+                )
+            elif row is not None:
+                first_line[row.aktenzeichen] = line
+                rows.append(row)
+            result.add_problems(problems)
+    except UnreadableFile as error:
+        # The file as a whole is refused: row problems found so far would only distract.
+        result.problems.clear()
+        result.problem_count = 0
+        result.add_problems([Problem(None, str(error))])
+        return []
+    if not header_seen:
+        result.add_problems([Problem(None, "Die Datei ist leer.")])
+        return []
+    if not persons:
+        result.add_problems(
+            [Problem(None, "Die Datei enthält nur die Kopfzeile, aber keine Personen.")]
         )
-    if filename.lower().endswith(".xlsx"):
-        raise _Unreadable("Die Datei ist keine gültige Excel-Arbeitsmappe (.xlsx).")
-    return _read_csv(data)
+        return []
 
-
-def _read_csv(data: bytes) -> list[tuple[int, list]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise _Unreadable(
-            "Die Datei ist weder eine UTF-8-kodierte CSV-Datei noch eine Excel-Arbeitsmappe "
-            "(.xlsx). Bitte speichern Sie sie in Excel als „CSV UTF-8 (durch Trennzeichen "
-            "getrennt)“ oder als .xlsx."
-        ) from error
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    rows = []
-    start = 1
-    try:
-        for record_ in reader:
-            rows.append((start, record_))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise _Unreadable(f"Die CSV-Datei ist ab Zeile {start} nicht lesbar: {error}.") from error
+    problems = []
+    result.landkreis = _check_municipalities(rows, landkreis, problems)
+    result.add_problems(problems)
+    result._trim()
     return rows
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            return [
-                (line, list(values))
-                for line, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
-        finally:
-            workbook.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError) as error:
-        raise _Unreadable("Die Datei ist keine gültige Excel-Arbeitsmappe (.xlsx).") from error
 
 
 def _text(value) -> str:
@@ -307,6 +312,17 @@ def _parse_row(line: int, cells: list, today: dt.date, problems: list[Problem]) 
         problem(f"Die Zeile hat {len(cells)} statt {len(HEADER)} Spalten (Trennzeichen Semikolon).")
         return None
     values = dict(zip(HEADER, [*cells, *[None] * len(HEADER)], strict=False))
+    for column, value in values.items():
+        control = _CONTROL.search(value) if isinstance(value, str) else None
+        if control:
+            problem(
+                f"{column} enthält ein unzulässiges Steuerzeichen "
+                f"({_control_name(control.group())}). Erlaubt sind nur druckbare Zeichen, "
+                "auch kein Tabulator oder Zeilenumbruch in einer Zelle."
+            )
+    if len(problems) > before:
+        # The cell's value is not what the sender meant; checking it further only adds noise.
+        return None
 
     def required_text(column: str, max_length: int) -> str:
         value = _text(values[column])
@@ -382,6 +398,12 @@ def _parse_row(line: int, cells: list, today: dt.date, problems: list[Problem]) 
         residence_status=residence_status,
         household_key=household_key,
     )
+
+
+def _control_name(character: str) -> str:
+    names = {"\x00": "NUL", "\t": "Tabulator", "\n": "Zeilenumbruch", "\r": "Wagenrücklauf"}
+    code = f"U+{ord(character):04X}"
+    return f"{names[character]}, {code}" if character in names else code
 
 
 def _date(value, column: str, problem, *, required: bool) -> dt.date | None:

@@ -39,14 +39,27 @@ def env_bool(name: str, default: bool) -> bool:
     )
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """A whole number; with ``minimum``/``maximum`` also a value outside the range stops the
+    start (the default is not checked: it is the code's own choice)."""
     value = os.environ.get(name)
     if value is None:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={value!r} ist keine ganze Zahl.") from exc
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        if maximum is None:
+            allowed = f"mindestens {minimum}"
+        elif minimum is None:
+            allowed = f"höchstens {maximum}"
+        else:
+            allowed = f"zwischen {minimum} und {maximum}"
+        raise ImproperlyConfigured(f"{name}={value!r} ist nicht erlaubt ({allowed}).")
+    return number
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "imcase.web.middleware.SecurityHeadersMiddleware",
+    "imcase.web.middleware.AdminSiteGateMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -264,6 +265,17 @@ FUNDING_EIGENREGIE_MIN_VZA = env_decimal("FUNDING_EIGENREGIE_MIN_VZA", "0.5")
 FUNDING_VAT_PERCENT = env_decimal("FUNDING_VAT_PERCENT", "19.00")
 if FUNDING_VAT_PERCENT >= 100:
     raise ImproperlyConfigured("FUNDING_VAT_PERCENT muss unter 100 liegen (Prozent, z. B. 19.00).")
+
+# --- Hardening (security round 2): proxy addresses, import limits -------------------------
+# Reverse proxies in front of the app that each append the address they saw to
+# X-Forwarded-For (the compose set-up behind one TLS proxy: 1). 0 = clients reach the app
+# directly and the header is ignored, so a forged X-Forwarded-For cannot escape the lockout.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+AXES_CLIENT_IP_CALLABLE = "imcase.web.client_ip.client_ip"
+# Upper bounds of one assignment import: data rows, and the unpacked size of an XLSX (checked
+# from the zip directory before the workbook is opened, so a zip bomb is refused unread).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=1)
+IMPORT_MAX_XLSX_MB = env_int("IMPORT_MAX_XLSX_MB", 50, minimum=1)
 
 LOGGING = {
     "version": 1,

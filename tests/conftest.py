@@ -93,6 +93,29 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_truncate_triggers():
+    # Tests with committed data (live server, a second connection) end with Django's flush:
+    # one TRUNCATE of every table, which the append-only tables' triggers refuse. The test
+    # database's superuser lets that one statement pass with triggers off for its own
+    # transaction; outside the tests only a superuser could do the same.
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        if not statements:
+            return statements
+        return ["SET LOCAL session_replication_role = replica", *statements]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
 @dataclass
 class World:
     landkreis: object

@@ -151,6 +151,29 @@ def test_docker_compose_defines_services_and_healthchecks():
     assert {"pgdata", "redisdata", "media"} <= set(config.get("volumes", {}))
 
 
+def _db_user(url: str) -> str:
+    return url.split("://", 1)[1].split(":", 1)[0]
+
+
+def test_docker_compose_migrates_as_owner_and_runs_the_app_as_the_app_role():
+    exe = _docker_compose()
+    result = _compose_config(exe)
+    assert result.returncode == 0, result.stderr
+    services = _yaml_to_data(result.stdout, exe)["services"]
+    migrate = services["migrate"]
+    command = " ".join(migrate["command"])
+    assert "manage.py migrate" in command
+    assert "manage.py setup_db_roles --app-role" in command
+    owner = _db_user(migrate["environment"]["DATABASE_URL"])
+    app_role = migrate["environment"]["DATABASE_APP_USER"]
+    assert app_role != owner
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        assert _db_user(service["environment"]["DATABASE_URL"]) == app_role
+        assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        assert "migrate" not in " ".join(service["command"])
+
+
 # --- CI entry point ---------------------------------------------------------------------------
 
 

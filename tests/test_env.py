@@ -49,3 +49,14 @@ def test_env_decimal_takes_amounts_with_two_places(monkeypatch):
         monkeypatch.setenv("X_AMOUNT", bad)
         with pytest.raises(ImproperlyConfigured, match="kein positiver Betrag"):
             env_decimal("X_AMOUNT", "1.00")
+
+
+def test_env_int_refuses_values_outside_its_range(monkeypatch):
+    monkeypatch.setenv("X_COUNT", "6")
+    with pytest.raises(ImproperlyConfigured, match=r"zwischen 0 und 5"):
+        env_int("X_COUNT", 0, minimum=0, maximum=5)
+    monkeypatch.setenv("X_COUNT", "0")
+    with pytest.raises(ImproperlyConfigured, match=r"mindestens 1"):
+        env_int("X_COUNT", 1, minimum=1)
+    monkeypatch.setenv("X_COUNT", "5")
+    assert env_int("X_COUNT", 0, minimum=0, maximum=5) == 5

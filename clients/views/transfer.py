@@ -30,7 +30,7 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = import_assignments(
-            upload.read(),
+            upload,
             filename=upload.name,
             landkreis=landkreis,
             actor=request.user,

@@ -30,14 +30,17 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, dry_run: bool, **options):
         path = Path(file)
         try:
-            data = path.read_bytes()
+            stream = path.open("rb")
         except OSError as error:
             raise CommandError(
                 f"Die Datei {file} kann nicht gelesen werden: {error.strerror}."
             ) from error
-        result = import_assignments(data, filename=path.name, dry_run=dry_run)
+        with stream:
+            result = import_assignments(stream, filename=path.name, dry_run=dry_run)
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(str(problem))
+            if result.unlisted:
+                self.stderr.write(f"… und {result.unlisted} weitere Fehler.")
             raise CommandError(result.summary)
         self.stdout.write(self.style.SUCCESS(result.summary))
