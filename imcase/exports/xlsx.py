@@ -17,8 +17,8 @@ a form comes back out of the file as those characters, not as a link or a comput
 Usage::
 
     book = Spreadsheet()
-    sheet = book.add_table("Klienten", [Column("Aktenzeichen", 16), Column("Betrag", 14, EURO)])
-    sheet.write_rows((client.aktenzeichen, client.amount) for client in clients)
+    sheet = book.add_table("Liste", [Column("Name", 30), Column("Betrag (EUR)", 14, EURO_FORMAT)])
+    sheet.write_rows((row.name, row.amount) for row in rows)
     book.save(out)
 """
 
@@ -76,6 +76,8 @@ class Column:
 
 @dataclass(frozen=True)
 class HeaderStyle:
+    """How a table's header row looks (bold unless a table asks for more)."""
+
     font: Font = BOLD
     fill: PatternFill | None = None
     alignment: Alignment | None = None
