@@ -51,6 +51,8 @@ DECIMAL_FORMAT = "0.00"
 GROUPED_DECIMAL_FORMAT = "#,##0.00"
 # Amounts in columns headed "(EUR)": no currency sign, so other spreadsheets can sum them.
 EURO_FORMAT = GROUPED_DECIMAL_FORMAT
+# Amounts read like a letter (the allocation sheet's computation): with the sign.
+EURO_SIGN_FORMAT = '#,##0.00 "€"'
 PERCENT_FORMAT = "0.0000%"
 
 BOLD = Font(bold=True)
