@@ -13,16 +13,12 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from clients.models import Client
+from imcase.exports import xlsx
 
 SHEET_TITLE = "Klienten"
-DATE_FORMAT = "DD.MM.YYYY"
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPE = xlsx.CONTENT_TYPE
 
 
 @dataclass(frozen=True)
@@ -74,31 +70,14 @@ def export_queryset(clients: QuerySet) -> QuerySet:
 
 def write_clients_xlsx(clients: Iterable[Client], day: dt.date, out: IO[bytes] | str) -> int:
     """Write one row per client to ``out`` (a path or a binary file); returns the count."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    bold = Font(bold=True)
-    header = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
+    book = xlsx.Spreadsheet()
+    sheet = book.add_table(
+        SHEET_TITLE, [xlsx.Column(column.header, column.width) for column in COLUMNS]
+    )
     if isinstance(clients, QuerySet):
         clients = clients.iterator(chunk_size=2000)
-    for client in clients:
-        sheet.append([_cell(sheet, column.value(client, day)) for column in COLUMNS])
-        count += 1
-    workbook.save(out)
+    count = sheet.write_rows(
+        [column.value(client, day) for column in COLUMNS] for client in clients
+    )
+    book.save(out)
     return count
-
-
-def _cell(sheet, value):
-    if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return value

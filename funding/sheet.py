@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from funding.formatting import euro, number, percent, quota
 from funding.models import Allocation, AllocationRevision
+from imcase.exports import xlsx
 
 
 @dataclass(frozen=True)
@@ -16,12 +17,12 @@ class Step:
     label: str
     value: Decimal | int  # the figure itself (for the XLSX)
     text: str  # the figure in German format (for the page and the PDF)
-    number_format: str = "#,##0.00"
+    number_format: str = xlsx.GROUPED_DECIMAL_FORMAT
     total: bool = False  # a result line, shown in bold
 
 
 def _euro(label: str, value: Decimal, *, total: bool = False) -> Step:
-    return Step(label, value, euro(value), '#,##0.00 "€"', total)
+    return Step(label, value, euro(value), xlsx.EURO_SIGN_FORMAT, total)
 
 
 def steps(allocation: Allocation) -> list[Step]:
@@ -50,19 +51,19 @@ def steps(allocation: Allocation) -> list[Step]:
             f"Personen der Zielgruppe in {allocation.municipality_name}",
             allocation.persons,
             str(allocation.persons),
-            "0",
+            xlsx.INTEGER_FORMAT,
         ),
         Step(
             "Personen der Zielgruppe im Kreis",
             revision.total_persons,
             f"{revision.total_persons:,}".replace(",", "."),
-            "#,##0",
+            xlsx.GROUPED_INTEGER_FORMAT,
         ),
         Step(
             f"Anteil von {allocation.municipality_name} (Personen ÷ Personen im Kreis)",
             allocation.share,
             percent(allocation.share),
-            "0.0000%",
+            xlsx.PERCENT_FORMAT,
         ),
         _euro(
             "Zuteilung (verteilbarer Betrag × Anteil, auf den Cent gerundet)",

@@ -1,4 +1,4 @@
-"""The Kennzahlentabelle as an Excel workbook (openpyxl).
+"""The Kennzahlentabelle as an Excel workbook (written through ``imcase.exports.xlsx``).
 
 Sheets: "Deckblatt" (Kreis, year, provider, when and by whom, definition version), one sheet
 per group of figures, and "Erläuterungen" (what each figure counts). A figure sheet has the
@@ -15,20 +15,26 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from imcase.exports import xlsx
 from reporting.kennzahlen.registry import Unit
 from reporting.kennzahlen.table import Table
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COVER = "Deckblatt"
 NOTES = "Erläuterungen"
-FIXED_HEADERS = ("Nr.", "Kennzahl", "Ausprägung")
-NUMBER_FORMATS = {Unit.COUNT: "#,##0", Unit.VZA: "#,##0.00"}
-HEADER_FILL = PatternFill("solid", fgColor="DDE6F3")
-BOLD = Font(bold=True)
+FIXED_COLUMNS = (xlsx.Column("Nr.", 6), xlsx.Column("Kennzahl", 44), xlsx.Column("Ausprägung", 40))
+PROVIDER_WIDTH = 16
+NOTE_COLUMNS = (
+    xlsx.Column("Nr.", 6),
+    xlsx.Column("Kennzahl", 44),
+    xlsx.Column("Blatt", 28),
+    xlsx.Column("Was gezählt wird", 90),
+)
+NUMBER_FORMATS = {Unit.COUNT: xlsx.GROUPED_INTEGER_FORMAT, Unit.VZA: xlsx.GROUPED_DECIMAL_FORMAT}
+HEADER = xlsx.HeaderStyle(fill=PatternFill("solid", fgColor="DDE6F3"), alignment=xlsx.WRAP)
+TITLE_FONT = Font(bold=True, size=14)
+LEFT = Alignment(horizontal="left")
 
 
 @dataclass(frozen=True)
@@ -41,18 +47,18 @@ class Origin:
 
 
 def write_workbook(table: Table, origin: Origin, out: IO[bytes] | str) -> None:
-    workbook = Workbook()
-    _cover(workbook.active, table, origin)
+    book = xlsx.Spreadsheet()
+    _cover(book, table, origin)
     for section in table.sections:
-        _figures(workbook.create_sheet(section.group.title), table, section)
-    _notes(workbook.create_sheet(NOTES), table)
+        _figures(book, table, section)
+    _notes(book, table)
     # Fixed document properties, so only the cover's own cells tell runs apart.
-    workbook.properties.creator = "imcase"
-    workbook.properties.title = f"{table.definition.title} {table.year}"
+    book.properties.creator = "imcase"
+    book.properties.title = f"{table.definition.title} {table.year}"
     stamp = timezone.localtime(origin.generated_at).replace(tzinfo=None, microsecond=0)
-    workbook.properties.created = stamp
-    workbook.properties.modified = stamp
-    workbook.save(out)
+    book.properties.created = stamp
+    book.properties.modified = stamp
+    book.save(out)
 
 
 def workbook_bytes(table: Table, origin: Origin) -> bytes:
@@ -61,10 +67,10 @@ def workbook_bytes(table: Table, origin: Origin) -> bytes:
     return buffer.getvalue()
 
 
-def _cover(sheet, table: Table, origin: Origin) -> None:
-    sheet.title = COVER
-    sheet["A1"] = f"{table.definition.title} {table.year}"
-    sheet["A1"].font = Font(bold=True, size=14)
+def _cover(book: xlsx.Spreadsheet, table: Table, origin: Origin) -> None:
+    sheet = book.add_sheet(COVER, (24, 48))
+    sheet.append([sheet.cell(f"{table.definition.title} {table.year}", font=TITLE_FONT)])
+    sheet.append([])
     generated = timezone.localtime(origin.generated_at).replace(tzinfo=None, microsecond=0)
     rows = [
         ("Kreis", table.landkreis.name),
@@ -77,14 +83,10 @@ def _cover(sheet, table: Table, origin: Origin) -> None:
     ]
     if origin.submission_number is not None:
         rows.append(("Abgabe Nr.", origin.submission_number))
-    for index, (label, value) in enumerate(rows, start=3):
-        sheet.cell(row=index, column=1, value=label).font = BOLD
-        cell = sheet.cell(row=index, column=2, value=value)
-        cell.alignment = Alignment(horizontal="left")
-        if isinstance(value, dt.datetime):
-            cell.number_format = "DD.MM.YYYY HH:MM"
-    note_row = len(rows) + 4
-    sheet.cell(row=note_row, column=1, value="Hinweise").font = BOLD
+    for label, value in rows:
+        sheet.append_field(label, value, alignment=LEFT)
+    sheet.append([])
+    sheet.append(["Hinweise"], bold=True)
     hints = [
         "Je Gruppe von Kennzahlen ein Blatt; Spalten je Träger und für den Kreis insgesamt.",
         "Personen zählen beim Träger ihrer Wohngemeinde am 31.12., Kontakte beim Träger, "
@@ -92,48 +94,36 @@ def _cover(sheet, table: Table, origin: Origin) -> None:
         "Der Kreis zählt jede Person einmal, auch wenn sie bei zwei Trägern beraten wurde.",
         "Was jede Kennzahl zählt, steht auf dem Blatt „Erläuterungen“.",
     ]
-    for offset, hint in enumerate(hints, start=1):
-        sheet.cell(row=note_row + offset, column=1, value=hint)
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 48
+    for hint in hints:
+        sheet.append([hint])
 
 
-def _header(sheet, titles: list[str]) -> None:
-    for index, title in enumerate(titles, start=1):
-        cell = sheet.cell(row=1, column=index, value=title)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+def _figures(book: xlsx.Spreadsheet, table: Table, section) -> None:
+    providers = [xlsx.Column(column.title, PROVIDER_WIDTH) for column in table.columns]
+    sheet = book.add_table(
+        section.group.title, [*FIXED_COLUMNS, *providers], freeze="D2", header=HEADER
+    )
+    for line in section.lines:
+        number_format = NUMBER_FORMATS[line.figure.unit]
+        sheet.append(
+            [
+                line.figure.id,
+                line.figure.label,
+                sheet.cell(line.label, bold=line.is_total),
+                *(sheet.cell(value, number_format, bold=line.is_total) for value in line.values),
+            ]
+        )
 
 
-def _figures(sheet, table: Table, section) -> None:
-    _header(sheet, [*FIXED_HEADERS, *(column.title for column in table.columns)])
-    sheet.freeze_panes = "D2"
-    for row, line in enumerate(section.lines, start=2):
-        sheet.cell(row=row, column=1, value=line.figure.id)
-        sheet.cell(row=row, column=2, value=line.figure.label)
-        label = sheet.cell(row=row, column=3, value=line.label)
-        if line.is_total:
-            label.font = BOLD
-        for offset, value in enumerate(line.values):
-            cell = sheet.cell(row=row, column=4 + offset, value=value)
-            cell.number_format = NUMBER_FORMATS[line.figure.unit]
-            if line.is_total:
-                cell.font = BOLD
-    widths = [6, 44, 40] + [16] * len(table.columns)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def _notes(sheet, table: Table) -> None:
-    _header(sheet, ["Nr.", "Kennzahl", "Blatt", "Was gezählt wird"])
-    sheet.freeze_panes = "A2"
+def _notes(book: xlsx.Spreadsheet, table: Table) -> None:
+    sheet = book.add_table(NOTES, NOTE_COLUMNS, header=HEADER)
     groups = {group.key: group.title for group in table.definition.groups}
-    for row, figure in enumerate(table.definition.figures, start=2):
-        sheet.cell(row=row, column=1, value=figure.id)
-        sheet.cell(row=row, column=2, value=figure.label)
-        sheet.cell(row=row, column=3, value=groups[figure.group])
-        cell = sheet.cell(row=row, column=4, value=figure.definition)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, width in enumerate([6, 44, 28, 90], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.write_rows(
+        (
+            figure.id,
+            figure.label,
+            groups[figure.group],
+            sheet.cell(figure.definition, wrap=True),
+        )
+        for figure in table.definition.figures
+    )

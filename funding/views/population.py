@@ -15,15 +15,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from funding.exports.population import write_population_xlsx
 from funding.forms import VersionForm
 from funding.forms_decisions import ApplicantForm, ProgrammeEditForm, ProgrammeForm
 from funding.models import PopulationProgramme
-from funding.population_export import CONTENT_TYPE, write_population_xlsx
 from funding.services import population as services
 from funding.split import SplitError
 from funding.views.common import flash_result, perform
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.exports.xlsx import CONTENT_TYPE
 from imcase.organisation.access import role_required, scope_for
 from imcase.organisation.models import Landkreis, Role
 

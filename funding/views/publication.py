@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from funding import exports, services, sheet
+from funding import services, sheet
 from funding.computation import plan_for_year
+from funding.exports import allocation as exports
 from funding.forms import PublishForm
 from funding.models import Allocation, AllocationRevision, PersonList
 from funding.pdf import render_sheet_pdf

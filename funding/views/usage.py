@@ -14,16 +14,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from funding.exports.usage import compile_usage, write_usage_xlsx
 from funding.forms import VersionForm
 from funding.forms_usage import ReopenForm, UsageReportForm
 from funding.models import SACHBERICHT_MAX_CHARS, FundingYear, UsageReport
 from funding.models.usage import providers_reported_by
 from funding.services import ServiceError
 from funding.services import usage as services
-from funding.usage_export import CONTENT_TYPE, compile_usage, write_usage_xlsx
 from funding.views.common import flash_result, get_year_or_404, perform
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.exports.xlsx import CONTENT_TYPE
 from imcase.organisation.access import role_required, scope_for
 from imcase.organisation.models import Role
 

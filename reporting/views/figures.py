@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from imcase.exports.xlsx import CONTENT_TYPE
 from reporting import services
 from reporting.forms import FiguresForm, FinaliseForm
 from reporting.kennzahlen.table import fingerprint, reporting_years
 from reporting.models import Submission
 from reporting.scoping import figures_scope_or_404
-from reporting.xlsx import CONTENT_TYPE
 
 
 @login_required

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET
 
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.exports.xlsx import CONTENT_TYPE
 from imcase.organisation.access import role_required
 from imcase.organisation.models import Role
 from reporting.models import Submission
 from reporting.services import IntegrityError, read_verified
-from reporting.xlsx import CONTENT_TYPE
 
 
 def get_submission_or_404(user, code) -> Submission:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from funding.computation import make_plan, person_counts
-from funding.exports import parameters_from_plan, rows_from_plan, write_overview_xlsx
+from funding.exports.allocation import parameters_from_plan, rows_from_plan, write_overview_xlsx
 from funding.formatting import euro
 from funding.models import Allocation, FundingYear, default_period
 from funding.split import SplitError

@@ -8,29 +8,27 @@ VZÄ below the Eigenregie threshold are marked with a coloured cell.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from funding import sheet as sheet_steps
 from funding.computation import Plan
 from funding.models import Allocation, AllocationRevision
+from imcase.exports import xlsx
 
 OVERVIEW_SHEET = "Verteilung"
 PARAMETER_SHEET = "Berechnung"
-OVERVIEW_COLUMNS = ("AGS", "Gemeinde", "Personen", "Anteil", "Betrag (EUR)", "VZÄ")
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EURO_FORMAT = "#,##0.00"
-DATE_FORMAT = "DD.MM.YYYY"
-WIDTHS = (11, 32, 10, 11, 16, 8)
-BELOW_FILL = PatternFill("solid", fgColor="FCE4D6")
+OVERVIEW_COLUMNS = (
+    xlsx.Column("AGS", 11),
+    xlsx.Column("Gemeinde", 32),
+    xlsx.Column("Personen", 10, xlsx.INTEGER_FORMAT),
+    xlsx.Column("Anteil", 11, xlsx.PERCENT_FORMAT),
+    xlsx.Column("Betrag (EUR)", 16, xlsx.EURO_FORMAT),
+    xlsx.Column("VZÄ", 8, xlsx.DECIMAL_FORMAT),
+)
+CONTENT_TYPE = xlsx.CONTENT_TYPE
 
 
 @dataclass(frozen=True)
@@ -109,51 +107,23 @@ def _common(start, end, kreis_amount, deductions, distributable, cost, min_vza):
     ]
 
 
-def _cell(sheet, value, number_format: str | None = None, *, bold=False, fill=None):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
-    elif number_format:
-        cell.number_format = number_format
-    if bold:
-        cell.font = Font(bold=True)
-    if fill is not None:
-        cell.fill = fill
-    return cell
-
-
 def write_overview_xlsx(
     rows: Iterable[OverviewRow], parameters: list[tuple[str, Any]], out: IO[bytes] | str
 ) -> int:
     """Write the overview to ``out`` (a path or a binary file); returns the number of rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(OVERVIEW_SHEET)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([_cell(sheet, title, bold=True) for title in OVERVIEW_COLUMNS])
-    count = persons = 0
+    book = xlsx.Spreadsheet()
+    sheet = book.add_table(OVERVIEW_SHEET, OVERVIEW_COLUMNS)
+    count = persons = below = 0
     total = Decimal("0.00")
-    below = 0
     for row in rows:
-        fill = BELOW_FILL if row.below_threshold else None
-        sheet.append(
-            [
-                _cell(sheet, row.ags),
-                _cell(sheet, row.name),
-                _cell(sheet, row.persons, "0"),
-                _cell(sheet, row.share, "0.0000%"),
-                _cell(sheet, row.amount, EURO_FORMAT),
-                _cell(sheet, row.vza, "0.00", fill=fill),
-            ]
-        )
+        fill = xlsx.MARKED_FILL if row.below_threshold else None
+        vza = sheet.cell(row.vza, xlsx.DECIMAL_FORMAT, fill=fill)
+        sheet.append([row.ags, row.name, row.persons, row.share, row.amount, vza])
         count += 1
         persons += row.persons
         total += row.amount
         below += row.below_threshold
-    params = workbook.create_sheet(PARAMETER_SHEET)
-    params.column_dimensions["A"].width = 40
-    params.column_dimensions["B"].width = 24
+    params = book.add_sheet(PARAMETER_SHEET, (40, 24))
     for label, value in [
         *parameters,
         ("Gemeinden", count),
@@ -161,9 +131,8 @@ def write_overview_xlsx(
         ("Summe der Beträge (EUR)", total),
         ("Gemeinden unter der Mindeststelle (VZÄ farbig markiert)", below),
     ]:
-        number_format = EURO_FORMAT if isinstance(value, Decimal) else None
-        params.append([_cell(params, label, bold=True), _cell(params, value, number_format)])
-    workbook.save(out)
+        params.append_field(label, value, xlsx.euro_for_decimal(value))
+    book.save(out)
     return count
 
 
@@ -171,12 +140,10 @@ def write_sheet_xlsx(allocation: Allocation, out: IO[bytes] | str) -> None:
     """One municipality's allocation sheet: the published computation, step by step."""
     revision = allocation.revision
     year = revision.funding_year
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Zuteilung")
-    sheet.column_dimensions["A"].width = 62
-    sheet.column_dimensions["B"].width = 20
+    book = xlsx.Spreadsheet()
+    sheet = book.add_sheet("Zuteilung", (62, 20))
     title = f"Zuteilung Integrationsmanagement {year.year} – {allocation.municipality_name}"
-    sheet.append([_cell(sheet, title, bold=True)])
+    sheet.append([title], bold=True)
     for label, value in [
         ("Gemeinde", allocation.municipality_name),
         ("AGS", allocation.ags),
@@ -188,22 +155,18 @@ def write_sheet_xlsx(allocation: Allocation, out: IO[bytes] | str) -> None:
         ("Betrachtungszeitraum bis", revision.period_end),
         ("Stichtag", revision.reference_date),
     ]:
-        sheet.append([_cell(sheet, label), _cell(sheet, value)])
+        sheet.append([label, value])
     sheet.append([])
-    sheet.append([_cell(sheet, "Berechnung", bold=True), _cell(sheet, "Wert", bold=True)])
+    sheet.append(["Berechnung", "Wert"], bold=True)
     for step in sheet_steps.steps(allocation):
         sheet.append(
             [
-                _cell(sheet, step.label, bold=step.total),
-                _cell(sheet, step.value, step.number_format, bold=step.total),
+                sheet.cell(step.label, bold=step.total),
+                sheet.cell(step.value, step.number_format, bold=step.total),
             ]
         )
     sheet.append([])
-    sheet.append([_cell(sheet, sheet_steps.verdict(allocation))])
+    sheet.append([sheet_steps.verdict(allocation)])
     if revision.note:
-        sheet.append([_cell(sheet, f"Grund der Korrektur: {revision.note}")])
-    workbook.save(out)
-
-
-# Registers the background exports of these files (discovery imports ``<app>.exports``).
-from funding import background_exports  # noqa: E402,F401
+        sheet.append([f"Grund der Korrektur: {revision.note}"])
+    book.save(out)

@@ -1,8 +1,8 @@
 """The allocation files as background exports (``imcase.exports``): the office's overview of a
 published revision and one municipality's allocation sheet, the same workbooks as the direct
-downloads (``funding.exports``).
+downloads (``funding.exports.allocation``).
 
-Registered by the import at the end of ``funding/exports.py`` (discovery imports
+Registered by the import in ``funding/exports/__init__.py`` (discovery imports
 ``<app>.exports``). Both exports take the year, the revision number and, for the sheet, the AGS
 as plain values. The start view answers 404 for a revision or sheet outside the user's scope,
 like the direct downloads; the task loads it again through ``visible_to`` with the user as he
@@ -19,7 +19,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
-from funding import exports
+from funding.exports.allocation import (
+    parameters_from_revision,
+    rows_from_revision,
+    write_overview_xlsx,
+    write_sheet_xlsx,
+)
 from funding.models import Allocation, AllocationRevision
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
@@ -81,8 +86,8 @@ class AllocationOverviewExport(Export):
         revision = _revision(user, params["year"], params["number"])
         if revision is None:
             raise PermissionDenied(f"Revision {params['number']} des Jahres {params['year']}")
-        count = exports.write_overview_xlsx(
-            exports.rows_from_revision(revision), exports.parameters_from_revision(revision), out
+        count = write_overview_xlsx(
+            rows_from_revision(revision), parameters_from_revision(revision), out
         )
         record(
             user,
@@ -125,7 +130,7 @@ class AllocationSheetExport(Export):
         allocation = _allocation(user, params["year"], params["ags"], params["number"])
         if allocation is None:
             raise PermissionDenied(f"Zuteilung {params['ags']} {params['year']}")
-        exports.write_sheet_xlsx(allocation, out)
+        write_sheet_xlsx(allocation, out)
         record(
             user,
             AuditEntry.Action.EXPORT,

@@ -17,34 +17,30 @@ from typing import IO, Any
 
 from django.db.models import Q
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from funding.models import SELF_RUNNING, AllocationRevision, FundingYear, UsageReport
 from funding.models.decisions import latest_revision
+from imcase.exports import xlsx
 from imcase.organisation.models import Municipality, Provider, ProviderArea
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COVER_SHEET = "Deckblatt"
 ROWS_SHEET = "Verwendungsnachweise"
 TEXT_SHEET = "Sachberichte"
 COLUMNS = (
-    ("Träger", 36),
-    ("Art", 30),
-    ("Sitzgemeinde", 18),
-    ("Gemeinden", 36),
-    ("Zuteilung (EUR)", 15),
-    ("Personalkosten (EUR)", 15),
-    ("Sonstige Kosten (EUR)", 15),
-    ("Ausgaben (EUR)", 15),
-    ("VZÄ", 8),
-    ("Differenz (EUR)", 15),
-    ("Stand", 16),
-    ("Sachbericht eingereicht", 12),
+    xlsx.Column("Träger", 36),
+    xlsx.Column("Art", 30),
+    xlsx.Column("Sitzgemeinde", 18),
+    xlsx.Column("Gemeinden", 36),
+    xlsx.Column("Zuteilung (EUR)", 15, xlsx.EURO_FORMAT),
+    xlsx.Column("Personalkosten (EUR)", 15, xlsx.EURO_FORMAT),
+    xlsx.Column("Sonstige Kosten (EUR)", 15, xlsx.EURO_FORMAT),
+    xlsx.Column("Ausgaben (EUR)", 15, xlsx.EURO_FORMAT),
+    xlsx.Column("VZÄ", 8, xlsx.DECIMAL_FORMAT),
+    xlsx.Column("Differenz (EUR)", 15, xlsx.EURO_FORMAT),
+    xlsx.Column("Stand", 16),
+    xlsx.Column("Sachbericht eingereicht", 12),
 )
-EURO_FORMAT = "#,##0.00"
+TEXT_COLUMNS = (xlsx.Column("Träger", 36), xlsx.Column("Sachbericht", 120))
 SUMMED = ("allocation", "staff_costs", "other_costs", "spending", "vza", "difference")
 
 
@@ -142,19 +138,6 @@ def compile_usage(funding_year: FundingYear) -> Compilation:
 # --- XLSX --------------------------------------------------------------------------------------
 
 
-def _cell(sheet, value: Any, number_format: str | None = None, *, bold=False, wrap=False):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, dt.date):
-        cell.number_format = "DD.MM.YYYY"
-    elif number_format and value is not None:
-        cell.number_format = number_format
-    if bold:
-        cell.font = Font(bold=True)
-    if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
-
-
 def _row_values(row: UsageRow) -> list[Any]:
     return [
         row.provider.name,
@@ -172,47 +155,42 @@ def _row_values(row: UsageRow) -> list[Any]:
     ]
 
 
-def _formats() -> list[str | None]:
-    return [None, None, None, None, *[EURO_FORMAT] * 4, "0.00", EURO_FORMAT, None, None]
-
-
 def write_usage_xlsx(
     compilation: Compilation, compiled_by: str, compiled_on: dt.date, out: IO[bytes] | str
 ) -> int:
     """Write the Gesamtverwendungsnachweis; returns the number of provider rows."""
-    workbook = Workbook(write_only=True)
-    _cover(workbook, compilation, compiled_by, compiled_on)
-    sheet = workbook.create_sheet(ROWS_SHEET)
-    sheet.freeze_panes = "A2"
-    for index, (_, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([_cell(sheet, title, bold=True) for title, _ in COLUMNS])
-    formats = _formats()
-    for row in compilation.rows:
-        sheet.append([_cell(sheet, v, f) for v, f in zip(_row_values(row), formats, strict=True)])
-    sums = [
-        "Summe",
-        "",
-        "",
-        f"{len(compilation.rows)} Träger",
-        *(compilation.total(name) for name in SUMMED),
-        "",
-        f"{compilation.submitted_count} von {len(compilation.rows)}",
-    ]
-    sheet.append([_cell(sheet, v, f, bold=True) for v, f in zip(sums, formats, strict=True)])
-    _texts(workbook, compilation.rows)
-    workbook.save(out)
+    book = xlsx.Spreadsheet()
+    _cover(book, compilation, compiled_by, compiled_on)
+    sheet = book.add_table(ROWS_SHEET, COLUMNS)
+    sheet.write_rows(_row_values(row) for row in compilation.rows)
+    sheet.append(
+        [
+            "Summe",
+            "",
+            "",
+            f"{len(compilation.rows)} Träger",
+            *(compilation.total(name) for name in SUMMED),
+            "",
+            f"{compilation.submitted_count} von {len(compilation.rows)}",
+        ],
+        bold=True,
+    )
+    texts = book.add_table(TEXT_SHEET, TEXT_COLUMNS)
+    texts.write_rows(
+        ((row.provider.name, row.report.sachbericht) for row in compilation.rows if row.submitted),
+        wrap=True,
+    )
+    book.save(out)
     return len(compilation.rows)
 
 
-def _cover(workbook, compilation: Compilation, compiled_by: str, compiled_on: dt.date) -> None:
+def _cover(
+    book: xlsx.Spreadsheet, compilation: Compilation, compiled_by: str, compiled_on: dt.date
+) -> None:
     year = compilation.funding_year
     revision = compilation.revision
-    sheet = workbook.create_sheet(COVER_SHEET)
-    sheet.column_dimensions["A"].width = 46
-    sheet.column_dimensions["B"].width = 40
-    title = f"Gesamtverwendungsnachweis Integrationsmanagement {year.year}"
-    sheet.append([_cell(sheet, title, bold=True)])
+    sheet = book.add_sheet(COVER_SHEET, (46, 40))
+    sheet.append([f"Gesamtverwendungsnachweis Integrationsmanagement {year.year}"], bold=True)
     sheet.append([])
     basis = (
         f"Verteilung Revision {revision.number} vom "
@@ -234,30 +212,11 @@ def _cover(workbook, compilation: Compilation, compiled_by: str, compiled_on: dt
         ("Differenz Zuteilung − Ausgaben (EUR)", compilation.total("difference")),
     ]
     for label, value in lines:
-        number_format = EURO_FORMAT if isinstance(value, Decimal) else None
-        sheet.append([_cell(sheet, label, bold=True), _cell(sheet, value, number_format)])
+        sheet.append_field(label, value, xlsx.euro_for_decimal(value))
     sheet.append([])
     sheet.append(
         [
-            _cell(
-                sheet,
-                "Ausgaben, VZÄ und Differenz zählen nur für eingereichte Verwendungsnachweise. "
-                "Die Sachberichte stehen im Blatt „Sachberichte“.",
-            )
+            "Ausgaben, VZÄ und Differenz zählen nur für eingereichte Verwendungsnachweise. "
+            "Die Sachberichte stehen im Blatt „Sachberichte“."
         ]
     )
-
-
-def _texts(workbook, rows: Iterable[UsageRow]) -> None:
-    sheet = workbook.create_sheet(TEXT_SHEET)
-    sheet.column_dimensions["A"].width = 36
-    sheet.column_dimensions["B"].width = 120
-    sheet.append([_cell(sheet, "Träger", bold=True), _cell(sheet, "Sachbericht", bold=True)])
-    for row in rows:
-        if row.submitted:
-            sheet.append(
-                [
-                    _cell(sheet, row.provider.name, wrap=True),
-                    _cell(sheet, row.report.sachbericht, wrap=True),
-                ]
-            )

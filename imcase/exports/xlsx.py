@@ -1,0 +1,241 @@
+"""The one way to write an XLSX file: every workbook the product offers goes through here.
+
+A ``Spreadsheet`` is an openpyxl write-only workbook (rows are streamed, so a list of 50,000
+clients does not sit in memory). It holds two kinds of sheet:
+
+- a *table* (``add_table``): a bold header row from ``Column``s, frozen and repeated on every
+  printed page, then one row per record; each value takes its column's number format;
+- a *form* (``add_sheet``): a cover or a list of labels and values, written row by row.
+
+Every sheet gets the same print set-up, because these files are printed in offices: A4, fit to
+one page wide (as many pages down as needed), landscape when the columns are wider than a
+portrait page, and a footer with the sheet name and "Seite x von y".
+
+Every string is stored as text, never as a formula: a name such as ``=HYPERLINK(…)`` typed into
+a form comes back out of the file as those characters, not as a link or a computation.
+
+Usage::
+
+    book = Spreadsheet()
+    sheet = book.add_table("Liste", [Column("Name", 30), Column("Betrag (EUR)", 14, EURO_FORMAT)])
+    sheet.write_rows((row.name, row.amount) for row in rows)
+    book.save(out)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from imcase.exports.registry import XLSX
+
+CONTENT_TYPE = XLSX
+
+# Number formats. Excel shows them in the reader's locale (1.234,56 in a German Excel).
+DATE_FORMAT = "DD.MM.YYYY"
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+INTEGER_FORMAT = "0"
+GROUPED_INTEGER_FORMAT = "#,##0"
+DECIMAL_FORMAT = "0.00"
+GROUPED_DECIMAL_FORMAT = "#,##0.00"
+# Amounts in columns headed "(EUR)": no currency sign, so other spreadsheets can sum them.
+EURO_FORMAT = GROUPED_DECIMAL_FORMAT
+# Amounts read like a letter (the allocation sheet's computation): with the sign.
+EURO_SIGN_FORMAT = '#,##0.00 "€"'
+PERCENT_FORMAT = "0.0000%"
+
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+# A cell that needs a second look (below a minimum, not reached).
+MARKED_FILL = PatternFill("solid", fgColor="FCE4D6")
+
+# Column widths (Excel's character units) that still fit an A4 page upright at 100 %.
+PORTRAIT_WIDTH = 100
+FOOTER_LEFT = "&A"  # the sheet's name
+FOOTER_RIGHT = "Seite &P von &N"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its header text, its width and the number format of its values
+    (dates always get ``DATE_FORMAT``)."""
+
+    header: str
+    width: float
+    number_format: str | None = None
+
+
+@dataclass(frozen=True)
+class HeaderStyle:
+    """How a table's header row looks (bold unless a table asks for more)."""
+
+    font: Font = BOLD
+    fill: PatternFill | None = None
+    alignment: Alignment | None = None
+
+
+HEADER = HeaderStyle()
+
+
+def euro_for_decimal(value: Any) -> str | None:
+    """The format of a label/value list whose amounts are the only ``Decimal``s."""
+    return EURO_FORMAT if isinstance(value, Decimal) else None
+
+
+class Sheet:
+    """One worksheet being written. Set-up (widths, frozen panes, print set-up) is done when it
+    is created: a write-only sheet writes it before its first row."""
+
+    def __init__(
+        self,
+        worksheet,
+        widths: Sequence[float],
+        formats: Sequence[str | None] = (),
+        *,
+        freeze: str | None = None,
+        title_rows: str | None = None,
+        landscape: bool | None = None,
+    ) -> None:
+        self.worksheet = worksheet
+        self.formats = tuple(formats)
+        for index, width in enumerate(widths, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = width
+        if freeze:
+            worksheet.freeze_panes = freeze
+        if landscape is None:
+            landscape = sum(widths) > PORTRAIT_WIDTH
+        _print_setup(worksheet, landscape=landscape, title_rows=title_rows)
+
+    def cell(
+        self,
+        value: Any,
+        number_format: str | None = None,
+        *,
+        bold: bool = False,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        alignment: Alignment | None = None,
+        wrap: bool = False,
+    ) -> Cell:
+        """One styled cell. A string is always text (without a number format), a date gets
+        the German date format, an empty cell no format."""
+        cell = WriteOnlyCell(self.worksheet, value=value)
+        if isinstance(value, str):
+            # openpyxl takes a string beginning with "=" for a formula; user input never is.
+            cell.data_type = "s"
+        elif isinstance(value, dt.datetime):
+            cell.number_format = DATETIME_FORMAT
+        elif isinstance(value, dt.date):
+            cell.number_format = DATE_FORMAT
+        elif number_format and value is not None:
+            cell.number_format = number_format
+        if font is not None or bold:
+            cell.font = font or BOLD
+        if fill is not None:
+            cell.fill = fill
+        if alignment is not None or wrap:
+            cell.alignment = alignment or WRAP
+        return cell
+
+    def append(self, values: Iterable[Any] = (), *, bold: bool = False, wrap: bool = False) -> None:
+        """One row; plain values take the format of their column, cells made by ``cell`` are
+        written as they are."""
+        row = []
+        for index, value in enumerate(values):
+            if isinstance(value, Cell):
+                row.append(value)
+            else:
+                number_format = self.formats[index] if index < len(self.formats) else None
+                row.append(self.cell(value, number_format, bold=bold, wrap=wrap))
+        self.worksheet.append(row)
+
+    def append_field(
+        self, label: str, value: Any, number_format: str | None = None, **style: Any
+    ) -> None:
+        """A label in bold and its value: the rows of a cover or a parameter list."""
+        self.worksheet.append(
+            [self.cell(label, bold=True), self.cell(value, number_format, **style)]
+        )
+
+    def write_rows(self, rows: Iterable[Sequence[Any]], **style: Any) -> int:
+        """Append every row of ``rows`` (consumed once, so a generator streams); returns the
+        count."""
+        count = 0
+        for row in rows:
+            self.append(row, **style)
+            count += 1
+        return count
+
+
+class Spreadsheet:
+    """An XLSX file being written, sheet by sheet in the order they are added."""
+
+    def __init__(self) -> None:
+        self.workbook = Workbook(write_only=True)
+
+    @property
+    def properties(self):
+        """The document properties (creator, title, dates)."""
+        return self.workbook.properties
+
+    def add_table(
+        self,
+        title: str,
+        columns: Sequence[Column],
+        *,
+        freeze: str = "A2",
+        header: HeaderStyle = HEADER,
+        landscape: bool | None = None,
+    ) -> Sheet:
+        """A sheet that is a plain table: its header row is written already."""
+        sheet = Sheet(
+            self.workbook.create_sheet(title),
+            [column.width for column in columns],
+            [column.number_format for column in columns],
+            freeze=freeze,
+            title_rows="1:1",
+            landscape=landscape,
+        )
+        sheet.append(
+            sheet.cell(
+                column.header, font=header.font, fill=header.fill, alignment=header.alignment
+            )
+            for column in columns
+        )
+        return sheet
+
+    def add_sheet(
+        self, title: str, widths: Sequence[float], *, landscape: bool | None = None
+    ) -> Sheet:
+        """A sheet written row by row: a cover, a list of labels and values."""
+        return Sheet(self.workbook.create_sheet(title), widths, landscape=landscape)
+
+    def save(self, out: IO[bytes] | str) -> None:
+        self.workbook.save(out)
+
+
+def _print_setup(worksheet, *, landscape: bool, title_rows: str | None) -> None:
+    setup = worksheet.page_setup
+    setup.paperSize = Worksheet.PAPERSIZE_A4
+    setup.orientation = (
+        Worksheet.ORIENTATION_LANDSCAPE if landscape else Worksheet.ORIENTATION_PORTRAIT
+    )
+    # One page wide, as many pages down as the rows need (0: no limit).
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    worksheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if title_rows:
+        worksheet.print_title_rows = title_rows
+    worksheet.oddFooter.left.text = FOOTER_LEFT
+    worksheet.oddFooter.right.text = FOOTER_RIGHT
