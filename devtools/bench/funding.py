@@ -164,7 +164,7 @@ def _split_from_database():
 @benchmark("Förderung: Übersicht XLSX schreiben (1.101 Gemeinden)")
 def _overview_xlsx():
     from funding.computation import plan_for_year
-    from funding.exports import parameters_from_plan, rows_from_plan, write_overview_xlsx
+    from funding.exports.allocation import parameters_from_plan, rows_from_plan, write_overview_xlsx
 
     year = ensure_bench_kreis()
     plan = plan_for_year(year)
