@@ -395,3 +395,26 @@ def test_incomplete_directory_settings_stop_the_start(monkeypatch, name, value, 
 
     with pytest.raises(ImproperlyConfigured, match=message):
         ldap_settings()
+
+
+def test_empty_optional_variables_take_the_defaults(monkeypatch):
+    # docker-compose passes unset variables on as empty strings.
+    env = {
+        "LDAP_SERVER_URI": "ldap://127.0.0.1:3389",
+        "LDAP_USER_SEARCH_BASE": f"ou=personen,{BASE}",
+        "LDAP_USER_FILTER": "",
+        "LDAP_GROUP_SEARCH_BASE": f"ou=gruppen,{BASE}",
+        "LDAP_GROUP_TYPE": "",
+        "LDAP_GROUP_ROLES": f"{IM_GROUP}:manager",
+        "LDAP_PROVIDER_ID": "7",
+        "LDAP_START_TLS": "",
+    }
+    for key, val in env.items():
+        monkeypatch.setenv(key, val)
+
+    configured = ldap_settings()
+
+    assert configured["AUTH_LDAP_USER_SEARCH"].filterstr == "(uid=%(user)s)"
+    assert type(configured["AUTH_LDAP_GROUP_TYPE"]).__name__ == "GroupOfNamesType"
+    assert configured["AUTH_LDAP_START_TLS"] is False
+    assert configured["LDAP_PROVIDER_ID"] == 7

@@ -63,12 +63,13 @@ def ldap_settings() -> dict[str, object]:
             "pip install '.[ldap]' (braucht libldap2-dev und libsasl2-dev, siehe README)."
         ) from exc
 
-    user_filter = env_str("LDAP_USER_FILTER", "(uid=%(user)s)").strip()
+    # Empty counts as unset (docker-compose passes unset variables on as empty strings).
+    user_filter = env_str("LDAP_USER_FILTER", "").strip() or "(uid=%(user)s)"
     if "%(user)s" not in user_filter:
         raise ImproperlyConfigured(
             "LDAP_USER_FILTER muss %(user)s enthalten, z. B. (uid=%(user)s)."
         )
-    group_type_name = env_str("LDAP_GROUP_TYPE", "groupOfNames").strip()
+    group_type_name = env_str("LDAP_GROUP_TYPE", "").strip() or "groupOfNames"
     group_types = {
         "groupOfNames": (ldap_config.GroupOfNamesType, "(objectClass=groupOfNames)"),
         "groupOfUniqueNames": (
