@@ -304,3 +304,14 @@ def test_only_administrators_may_reset(client, world, persona):
 def test_device_admin_pages_are_not_a_second_way_to_reset(admin_client):
     assert admin_client.get("/verwaltung/otp_totp/totpdevice/").status_code == 404
     assert admin_client.get("/verwaltung/otp_static/staticdevice/").status_code == 404
+
+
+def test_changed_role_is_checked_again_within_the_session(client, world, required):
+    client.force_login(world.rp_user)
+    assert client.get("/").status_code == 200
+
+    staff = world.rp_user.staff
+    staff.role, staff.provider = "manager", world.provider
+    staff.save()
+
+    assert client.get("/").url == SETUP
