@@ -10,19 +10,27 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/app/var/media
 
 # Pango (>= 1.44) and fonts for WeasyPrint PDFs; Noto covers Arabic and other scripts.
+# libldap and libsasl2 at run time for the optional LDAP login (python-ldap).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
         fonts-noto-core fonts-dejavu-core \
+        libldap-2.5-0 libsasl2-2 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 
 # Dependencies first (cached layer as long as pyproject.toml does not change).
 COPY pyproject.toml ./
+# The "ldap" extra (django-auth-ldap) needs python-ldap, which has no wheels: the compiler and
+# the -dev packages are installed for this step only and removed again.
 RUN mkdir -p imcase clients plans funding reporting devtools \
-    && pip install . \
-    && pip uninstall -y imcase
+    && apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev libldap2-dev libsasl2-dev \
+    && pip install ".[ldap]" \
+    && pip uninstall -y imcase \
+    && apt-get purge -y --auto-remove gcc libc6-dev libldap2-dev libsasl2-dev \
+    && rm -rf /var/lib/apt/lists/*
 
 # The application itself. PYTHONPATH=/app makes the source tree (with templates, static
 # files and migrations next to manage.py) the one that is imported.

@@ -17,7 +17,12 @@ PYTHON_SYSTEM ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-STAMP = $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -d' ' -f1)
+# Extras of the project to install: `make test` adds "ldap" (python-ldap compiles against the
+# Debian -dev packages that scripts/install-test-deps.sh installs first); `make run` does not
+# need a compiler.
+EXTRAS ?= test
+STAMP = $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -d' ' -f1)-$(subst $(comma),-,$(EXTRAS))
+comma := ,
 
 # Options passed through to the commands.
 SEED_ARGS ?=
@@ -59,8 +64,8 @@ venv:
 		$(PYTHON_SYSTEM) -m venv $(VENV); \
 	fi
 	@if [ ! -f "$(STAMP)" ]; then \
-		echo "==> pip install -e '.[test]'"; \
-		$(PY) -m pip install -q -e ".[test]"; \
+		echo "==> pip install -e '.[$(EXTRAS)]'"; \
+		$(PY) -m pip install -q -e ".[$(EXTRAS)]"; \
 		rm -f $(VENV)/.installed-*; \
 		touch "$(STAMP)"; \
 	fi
@@ -87,6 +92,7 @@ services:
 test-deps:
 	@bash scripts/install-test-deps.sh
 
+test: EXTRAS = test,ldap
 test: services test-deps venv
 	@echo "==> ruff check"
 	@$(BIN)/ruff check .

@@ -277,6 +277,42 @@ AXES_CLIENT_IP_CALLABLE = "imcase.web.client_ip.client_ip"
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=1)
 IMPORT_MAX_XLSX_MB = env_int("IMPORT_MAX_XLSX_MB", 50, minimum=1)
 
+# --- Two factors and the Landratsamt's directory (issue 13) -------------------------------
+# TOTP via django-otp (app codes plus one-time backup codes). With REQUIRE_2FA on (the default
+# when DEBUG is off) the roles that see personal data must set up a second factor before they
+# can open any page; the demo (DEBUG=1) leaves it optional. See imcase/twofactor/.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "imcase")
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "imcase.twofactor",
+]
+# Right after the user is known: OTPMiddleware marks the session verified or not, the
+# TwoFactorMiddleware keeps an unverified user on the 2FA pages.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "imcase.twofactor.middleware.TwoFactorMiddleware",
+)
+
+# Optional login against the Landratsamt's LDAP / Active Directory (django-auth-ldap, the
+# "ldap" extra). Off while LDAP_SERVER_URI is empty; the LDAP_* variables are read and checked
+# in imcase/directory/config.py. Local accounts (municipalities, RP) keep logging in as before.
+from imcase.directory.config import ldap_settings  # noqa: E402
+
+_ldap = ldap_settings()
+globals().update(_ldap)
+if _ldap:
+    AUTHENTICATION_BACKENDS.insert(
+        AUTHENTICATION_BACKENDS.index("django.contrib.auth.backends.ModelBackend"),
+        "imcase.directory.backend.DirectoryBackend",
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -28,6 +28,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("protokoll/", views.audit_log, name="audit_log"),
+    path("zwei-faktor/", include("imcase.twofactor.urls")),
     path("klienten/", include("clients.urls")),
     path("hinweise/", include("imcase.alerts.urls")),
     path("exporte/", include("imcase.exports.urls")),

@@ -9,6 +9,13 @@
 #   libharfbuzz-subset0   WeasyPrint needs Pango >= 1.44 (and HarfBuzz subsetting)
 #   poppler-utils         pdftotext, to read generated PDFs back in tests
 #   docker-compose        only to validate docker-compose.yml (`docker-compose config`)
+#   libldap2-dev,
+#   libsasl2-dev, gcc,
+#   libc6-dev, python3-dev
+#                         python-ldap (the "ldap" extra) has no wheels and compiles against these
+#   slapd, ldap-utils     tests/test_ldap.py starts its own OpenLDAP server (slapd) on a free
+#                         loopback port with a throw-away configuration; Debian's own slapd
+#                         service is left unconfigured (preseeded below), so nothing listens on 389
 set -euo pipefail
 
 PACKAGES=(
@@ -20,6 +27,13 @@ PACKAGES=(
     libharfbuzz-subset0
     poppler-utils
     docker-compose
+    libldap2-dev
+    libsasl2-dev
+    gcc
+    libc6-dev
+    python3-dev
+    slapd
+    ldap-utils
 )
 
 log() { printf '[install-test-deps] %s\n' "$*"; }
@@ -60,6 +74,11 @@ for pkg in "${missing[@]}"; do
         installable+=("$pkg")
     fi
 done
+
+# The tests configure slapd themselves: skip Debian's default directory (and its service).
+if printf '%s\n' "${installable[@]}" | grep -qx slapd; then
+    echo "slapd slapd/no_configuration boolean true" | debconf-set-selections
+fi
 
 if [ "${#installable[@]}" -gt 0 ]; then
     log "installing: ${installable[*]}"

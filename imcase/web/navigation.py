@@ -37,5 +37,10 @@ NAVIGATION: dict[str | None, list[tuple[str, str]]] = {
         ("Verwendungsnachweis", "funding:usage_index"),
     ],
     Role.RP: [("Start", "home"), ("Abgaben der Kreise", "reporting:submissions")],
-    Role.ADMIN: [("Start", "home"), ("Protokoll", "audit_log"), ("Verwaltung", "admin:index")],
+    Role.ADMIN: [
+        ("Start", "home"),
+        ("Protokoll", "audit_log"),
+        ("Zwei-Faktor", "twofactor:manage"),
+        ("Verwaltung", "admin:index"),
+    ],
 }

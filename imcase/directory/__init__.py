@@ -1,0 +1,1 @@
+"""Optional login against the Landratsamt's LDAP / Active Directory (django-auth-ldap)."""
