@@ -1,7 +1,7 @@
 """Writes on clients and consultations. Each function: one transaction, lock the row, check
 the guard, change, write an audit entry. Views and imports call these, nothing else writes.
 
-Errors are ``ServiceError`` (a ValidationError) with a German message for the user.
+Errors are ``imcase.errors.ServiceError`` (a ValidationError) with a German message for the user.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,23 +28,9 @@ from clients.models.client import ResidenceStatus
 from clients.window import Window
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError, StaleVersionError
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Municipality, Provider, Role
-
-
-class ServiceError(ValidationError):
-    """A rule refused the change; the message is for the user, in German."""
-
-
-class StaleVersionError(ServiceError):
-    """Someone else saved the record since it was loaded."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Dieser Datensatz wurde inzwischen von jemand anderem geändert. Ihre Änderungen "
-            "wurden nicht gespeichert. Bitte laden Sie die Seite neu und tragen Sie sie erneut ein."
-        )
-
 
 # --- the counselling window -------------------------------------------------------------
 

@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client, RegularService
-from clients.services import ServiceError, StaleVersionError
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError, StaleVersionError
 from imcase.organisation.access import scope_for
 from plans.dates import default_review_date
 from plans.models import (
@@ -35,7 +35,6 @@ from plans.models import (
 
 __all__ = [
     "GoalInput",
-    "ServiceError",
     "StalePlanError",
     "StepInput",
     "add_goal",
@@ -53,12 +52,10 @@ __all__ = [
 class StalePlanError(StaleVersionError):
     """Someone else saved the plan since the user's page was loaded."""
 
-    def __init__(self) -> None:
-        ServiceError.__init__(
-            self,
-            "Der Integrationsplan wurde inzwischen von jemand anderem geändert. Ihre Eingabe "
-            "wurde nicht gespeichert. Bitte laden Sie die Seite neu und tragen Sie sie erneut ein.",
-        )
+    message_text = (
+        "Der Integrationsplan wurde inzwischen von jemand anderem geändert. Ihre Eingabe "
+        "wurde nicht gespeichert. Bitte laden Sie die Seite neu und tragen Sie sie erneut ein."
+    )
 
 
 @dataclass

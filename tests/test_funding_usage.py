@@ -15,10 +15,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from funding.models import SACHBERICHT_MAX_CHARS, UsageReport
-from funding.services import ServiceError, StaleVersionError
 from funding.services import usage as services
 from funding.usage_export import compile_usage
 from imcase.audit.models import AuditEntry
+from imcase.errors import ServiceError, StaleVersionError
 from imcase.organisation.models import Provider, Role
 from tests.factories import (
     FundingYearFactory,

@@ -26,8 +26,8 @@ from clients.forms.case import (
     ReopenForm,
 )
 from clients.models import Client, WindowExtension
-from clients.services import ServiceError
 from clients.views.common import get_client_or_404
+from imcase.errors import ServiceError
 
 
 @dataclass(frozen=True)

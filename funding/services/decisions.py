@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clients.services import ServiceError, StaleVersionError
 from funding.invoice import invoice_figures, invoice_number, quarter_shares
 from funding.models import (
     CooperationInvoice,
@@ -26,6 +25,7 @@ from funding.models import (
 from funding.models.decisions import QUARTERS, latest_revision
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError, StaleVersionError
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Municipality, Provider, ProviderArea, Role
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from clients.services import ServiceError, StaleVersionError
 from funding import notifications
 from funding.computation import clients_in_period
 from funding.models import FundingYear, ListEntry, PersonList
 from funding.services.years import lock_year
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError, StaleVersionError
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Municipality, Role
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from clients.services import ServiceError, StaleVersionError
 from funding.models import PopulationApplicant, PopulationProgramme
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError, StaleVersionError
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Municipality, Role
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from clients.services import ServiceError, StaleVersionError
 from funding.formatting import number
 from funding.models import SACHBERICHT_MAX_CHARS, SELF_RUNNING, FundingYear, UsageReport
 from funding.models.usage import providers_reported_by
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError, StaleVersionError
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Provider, Role
 

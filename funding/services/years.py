@@ -7,11 +7,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from clients.services import ServiceError, StaleVersionError
 from funding.models import Deduction, FundingYear, PersonList, default_list_deadline
 from funding.models import default_period as period_for
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError, StaleVersionError
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Role
 

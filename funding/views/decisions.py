@@ -26,11 +26,11 @@ from funding.models import (
     quarter_period,
 )
 from funding.models.decisions import QUARTERS, eigenregie_warning, latest_revision
-from funding.services import ServiceError
 from funding.services import decisions as services
 from funding.views.common import flash_result, get_year_or_404, perform
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
 from imcase.organisation.access import role_required, scope_for
 from imcase.organisation.models import Municipality, ProviderArea, Role
 

@@ -18,12 +18,12 @@ from funding.forms import VersionForm
 from funding.forms_usage import ReopenForm, UsageReportForm
 from funding.models import SACHBERICHT_MAX_CHARS, FundingYear, UsageReport
 from funding.models.usage import providers_reported_by
-from funding.services import ServiceError
 from funding.services import usage as services
 from funding.usage_export import CONTENT_TYPE, compile_usage, write_usage_xlsx
 from funding.views.common import flash_result, get_year_or_404, perform
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
 from imcase.organisation.access import role_required, scope_for
 from imcase.organisation.models import Role
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from funding import services
 from funding.forms import DeductionForm, FundingYearCreateForm, FundingYearEditForm, VersionForm
 from funding.models import Allocation, FundingYear, PersonList
-from funding.services import ServiceError
 from funding.views.common import base_url, flash_result, get_year_or_404, perform
+from imcase.errors import ServiceError
 from imcase.organisation.access import role_required, scope_for
 from imcase.organisation.models import Landkreis, Role
 

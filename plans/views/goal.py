@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
 from plans import services
 from plans.forms import EvaluationForm, GoalForm, StepDoneForm, StepForm
 from plans.models import Goal
@@ -53,7 +54,7 @@ def goal_add(request, code, part):
             goal = services.add_goal(
                 request.user, version, _goal_input(form), expected_lock=form.cleaned_data["lock"]
             )
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, error)
         else:
             messages.success(request, f"Das Ziel wurde in Teil {goal.part} aufgenommen.")
@@ -79,7 +80,7 @@ def goal_detail(request, code):
                         _goal_input(form),
                         expected_lock=form.cleaned_data["lock"],
                     )
-                except services.ServiceError as error:
+                except ServiceError as error:
                     form.add_error(None, error)
                 else:
                     messages.success(request, "Die Änderungen am Ziel wurden gespeichert.")
@@ -133,7 +134,7 @@ def step_add(request, code):
                 ),
                 expected_lock=data["lock"],
             )
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Der Schritt wurde gespeichert.")
@@ -156,7 +157,7 @@ def step_done(request, code, pk):
         services.set_step_done(
             request.user, step, done, timezone.localdate(), expected_lock=form.cleaned_data["lock"]
         )
-    except services.ServiceError as error:
+    except ServiceError as error:
         messages.error(request, error.messages[0])
     else:
         state = "erledigt" if done else "wieder offen"
@@ -182,7 +183,7 @@ def goal_evaluate(request, code):
                 note=data["note"],
                 rating=data["rating"],
             )
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, error)
         else:
             messages.success(

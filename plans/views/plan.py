@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
 from plans import services
 from plans.forms import (
     ContinueForm,
@@ -55,7 +56,7 @@ def plan_create(request, client_code):
                 form.cleaned_data["next_review_on"],
                 ratings=form.ratings(),
             )
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Der Integrationsplan wurde angelegt.")
@@ -93,7 +94,7 @@ def plan_dates(request, code):
                 form.cleaned_data["next_review_on"],
                 expected_lock=form.cleaned_data["lock"],
             )
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Die Daten des Plans wurden gespeichert.")
@@ -115,7 +116,7 @@ def plan_continue(request, code):
                 expected_lock=form.cleaned_data["lock"],
                 next_review_on=form.review_date(),
             )
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, error)
         else:
             messages.success(
@@ -141,7 +142,7 @@ def plan_ratings(request, code):
                 form.cleaned_data["rated_on"],
                 expected_lock=form.cleaned_data["lock"],
             )
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Die Einschätzung der Selbständigkeit wurde gespeichert.")
