@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from funding.forms import AMOUNT_ERRORS, DATE_ERRORS, DATE_WIDGET, VersionForm
+from funding.forms.years import AMOUNT_ERRORS, DATE_ERRORS, DATE_WIDGET, VersionForm
 from funding.models import Decision, PopulationProgramme
 from imcase.organisation.models import Municipality
 
