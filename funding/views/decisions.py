@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from funding.forms.common import VersionForm
 from funding.forms.decisions import DecisionForm
-from funding.forms.years import VersionForm
 from funding.invoice import render_invoice_pdf
 from funding.models import (
     CooperationInvoice,

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from funding import services
-from funding.forms.years import ChildForm, StrikeForm, VersionForm
+from funding.forms.common import VersionForm
+from funding.forms.lists import ChildForm, StrikeForm
 from funding.models import ListEntry, PersonList
 from funding.views.common import base_url, flash_result, get_list_or_404, perform
 from imcase.audit.models import AuditEntry

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from funding.forms.decisions import ApplicantForm, ProgrammeEditForm, ProgrammeForm
-from funding.forms.years import VersionForm
+from funding.forms.common import VersionForm
+from funding.forms.population import ApplicantForm, ProgrammeEditForm, ProgrammeForm
 from funding.models import PopulationProgramme
 from funding.population_export import CONTENT_TYPE, write_population_xlsx
 from funding.services import population as services

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from funding import exports, services, sheet
 from funding.computation import plan_for_year
-from funding.forms.years import PublishForm
+from funding.forms.publication import PublishForm
 from funding.models import Allocation, AllocationRevision, PersonList
 from funding.pdf import render_sheet_pdf
 from funding.split import SplitError

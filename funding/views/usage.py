@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from funding.forms.common import VersionForm
 from funding.forms.usage import ReopenForm, UsageReportForm
-from funding.forms.years import VersionForm
 from funding.models import SACHBERICHT_MAX_CHARS, FundingYear, UsageReport
 from funding.models.usage import providers_reported_by
 from funding.services import usage as services

@@ -11,12 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from funding import services
-from funding.forms.years import (
-    DeductionForm,
-    FundingYearCreateForm,
-    FundingYearEditForm,
-    VersionForm,
-)
+from funding.forms.common import VersionForm
+from funding.forms.years import DeductionForm, FundingYearCreateForm, FundingYearEditForm
 from funding.models import Allocation, FundingYear, PersonList
 from funding.views.common import base_url, flash_result, get_year_or_404, perform
 from imcase.errors import ServiceError
