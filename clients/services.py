@@ -1,7 +1,7 @@
 """Writes on clients and consultations. Each function: one transaction, lock the row, check
 the guard, change, write an audit entry. Views and imports call these, nothing else writes.
 
-Errors are ``ServiceError`` (a ValidationError) with a German message for the user.
+Errors are ``imcase.errors.ServiceError`` (a ValidationError) with a German message for the user.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,22 +28,22 @@ from clients.models.client import ResidenceStatus
 from clients.window import Window
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
+from imcase.locking import lock_visible
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Municipality, Provider, Role
 
-
-class ServiceError(ValidationError):
-    """A rule refused the change; the message is for the user, in German."""
-
-
-class StaleVersionError(ServiceError):
-    """Someone else saved the record since it was loaded."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Dieser Datensatz wurde inzwischen von jemand anderem geändert. Ihre Änderungen "
-            "wurden nicht gespeichert. Bitte laden Sie die Seite neu und tragen Sie sie erneut ein."
-        )
+WINDOW_FIELDS = ("window_start", "window_end", "window_extended")
+CONSULTATION_FIELDS = (
+    "date",
+    "duration_minutes",
+    "kind",
+    "setting",
+    "interpreter_language",
+    "note",
+    "next_appointment",
+)
+CONSULTATION_NOT_VISIBLE = "Dieser Kontakt liegt nicht in Ihrem Zuständigkeitsbereich."
 
 
 # --- the counselling window -------------------------------------------------------------
@@ -72,25 +71,25 @@ def refresh_window(client: Client) -> None:
     )
 
 
-def _bump(client: Client, expected_version: int | None) -> None:
-    if expected_version is not None and client.version != expected_version:
-        raise StaleVersionError()
-    client.version += 1
-
-
-def _locked(client: Client) -> Client:
-    return Client.objects.select_for_update().get(pk=client.pk)
-
-
-def _locked_for(actor, client: Client) -> Client:
+def _locked_for(actor, client: Client, expected_version: int | None = None) -> Client:
     """Lock the client for a case worker who may see it; anyone else is refused."""
     if not scope_for(actor).is_case_worker:
         raise ServiceError("Nur Integrationsmanager:innen und Teamleitungen bearbeiten Fälle.")
-    locked = Client.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=client.pk)
-    found = locked.first()
-    if found is None:
-        raise ServiceError("Diese Person liegt nicht in Ihrem Zuständigkeitsbereich.")
-    return found
+    return lock_visible(
+        actor,
+        Client.objects,
+        client.pk,
+        expected_version,
+        refusal="Diese Person liegt nicht in Ihrem Zuständigkeitsbereich.",
+    )
+
+
+def _changed_fields(client: Client, stored: Client) -> list[str]:
+    return [
+        f.name
+        for f in Client._meta.concrete_fields
+        if not f.primary_key and getattr(client, f.attname) != getattr(stored, f.attname)
+    ]
 
 
 # --- clients ----------------------------------------------------------------------------
@@ -100,16 +99,15 @@ def save_client(actor, client: Client, expected_version: int | None = None) -> C
     """Create or update a client with its derived window; refuses a stale edit."""
     with transaction.atomic():
         creating = client.pk is None
-        if not creating:
-            current = _locked(client)
-            if expected_version is not None and current.version != expected_version:
-                raise StaleVersionError()
-            client.version = current.version
-            _bump(client, None)
+        stored = None if creating else _locked_for(actor, client, expected_version)
         client.landkreis_id = client.municipality.landkreis_id
         refresh_window(client)
         client.full_clean()
-        client.save()
+        if stored is None:
+            client.save()
+        else:
+            client.version = stored.version
+            client.save_new_version(*_changed_fields(client, stored))
         record(
             actor,
             AuditEntry.Action.CREATE if creating else AuditEntry.Action.CHANGE,
@@ -139,8 +137,7 @@ def close_case(actor, client: Client, reason: str, closed_on: dt.date) -> Client
         client.status = Client.Status.CLOSED
         client.closed_reason = reason
         client.closed_on = closed_on
-        _bump(client, None)
-        client.save()
+        client.save_new_version("status", "closed_reason", "closed_on")
         record(actor, AuditEntry.Action.CHANGE, client, label=client.aktenzeichen, event="closed")
     return client
 
@@ -159,8 +156,7 @@ def reopen_case(actor, client: Client, today: dt.date | None = None) -> Client:
         client.status = Client.Status.OPEN
         client.closed_reason = ""
         client.closed_on = None
-        _bump(client, None)
-        client.save()
+        client.save_new_version("status", "closed_reason", "closed_on")
         record(actor, AuditEntry.Action.CHANGE, client, label=client.aktenzeichen, event="reopened")
     return client
 
@@ -200,7 +196,7 @@ def decide_extension(
     """Approve or refuse; only a team lead who sees the client and did not file the request."""
     with transaction.atomic():
         extension = WindowExtension.objects.select_for_update().get(pk=extension.pk)
-        _locked_for(actor, extension.client)
+        client = _locked_for(actor, extension.client)
         if extension.decision != WindowExtension.Decision.PENDING:
             raise ServiceError("Über diesen Antrag wurde bereits entschieden.")
         if scope_for(actor).role != Role.TEAM_LEAD:
@@ -217,11 +213,9 @@ def decide_extension(
         extension.decided_by = actor
         extension.decided_at = timezone.now()
         extension.decision_note = note.strip()
-        extension.save()
-        client = _locked(extension.client)
+        extension.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
         refresh_window(client)
-        _bump(client, None)
-        client.save()
+        client.save_new_version(*WINDOW_FIELDS)
         record(
             actor,
             AuditEntry.Action.CHANGE,
@@ -260,8 +254,7 @@ def record_move(actor, client: Client, to_municipality: Municipality, moved_on: 
         client.municipality = to_municipality
         if move.is_handover:
             client.manager = None
-        _bump(client, None)
-        client.save()
+        client.save_new_version("municipality", "manager")
         record(
             actor,
             AuditEntry.Action.CHANGE,
@@ -421,10 +414,13 @@ def update_consultation(
     """Edit a contact; the earlier state stays in its history. Refuses a stale edit."""
     _validate_input(data)
     with transaction.atomic():
-        _visible_consultation(actor, consultation.pk)
-        current = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        if current.version != expected_version:
-            raise StaleVersionError()
+        current = lock_visible(
+            actor,
+            Consultation.objects,
+            consultation.pk,
+            expected_version,
+            refusal=CONSULTATION_NOT_VISIBLE,
+        )
         participants = list(current.participants.select_related("client"))
         funded = {
             p.client_id: funded_participation(p.client, data.date, current.provider)
@@ -437,8 +433,7 @@ def update_consultation(
         current.interpreter_language = data.interpreter_language.strip()
         current.note = data.note.strip()
         current.next_appointment = data.next_appointment
-        current.version += 1
-        current.save()
+        current.save_new_version(*CONSULTATION_FIELDS)
         current.topics.set(list(data.topics))
         for participant in participants:
             if participant.funded != funded[participant.client_id]:
@@ -477,7 +472,7 @@ def update_referral_status(actor, referral: Referral, status: str, on: dt.date) 
 
 def _visible_consultation(actor, consultation_id: int) -> None:
     if not Consultation.objects.visible_to(actor).filter(pk=consultation_id).exists():
-        raise ServiceError("Dieser Kontakt liegt nicht in Ihrem Zuständigkeitsbereich.")
+        raise ServiceError(CONSULTATION_NOT_VISIBLE)
 
 
 def _create_referrals(consultation: Consultation, referrals: Sequence[ReferralInput]) -> None:

@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client, RegularService
-from clients.services import ServiceError, StaleVersionError
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError, StaleVersionError
+from imcase.locking import lock_visible
 from imcase.organisation.access import scope_for
 from plans.dates import default_review_date
 from plans.models import (
@@ -35,7 +36,6 @@ from plans.models import (
 
 __all__ = [
     "GoalInput",
-    "ServiceError",
     "StalePlanError",
     "StepInput",
     "add_goal",
@@ -53,12 +53,10 @@ __all__ = [
 class StalePlanError(StaleVersionError):
     """Someone else saved the plan since the user's page was loaded."""
 
-    def __init__(self) -> None:
-        ServiceError.__init__(
-            self,
-            "Der Integrationsplan wurde inzwischen von jemand anderem geändert. Ihre Eingabe "
-            "wurde nicht gespeichert. Bitte laden Sie die Seite neu und tragen Sie sie erneut ein.",
-        )
+    message_text = (
+        "Der Integrationsplan wurde inzwischen von jemand anderem geändert. Ihre Eingabe "
+        "wurde nicht gespeichert. Bitte laden Sie die Seite neu und tragen Sie sie erneut ein."
+    )
 
 
 @dataclass
@@ -85,17 +83,14 @@ def _locked_plan(actor, plan_id: int, expected_lock: int | None) -> Plan:
     """Lock the plan for a case worker who may see it; refuse a stale or closed one."""
     if not scope_for(actor).is_case_worker:
         raise ServiceError("Nur Integrationsmanager:innen und Teamleitungen bearbeiten Pläne.")
-    plan = (
-        Plan.objects.visible_to(actor)
-        .select_for_update(of=("self",))
-        .select_related("client")
-        .filter(pk=plan_id)
-        .first()
+    plan = lock_visible(
+        actor,
+        Plan.objects.select_related("client"),
+        plan_id,
+        expected_lock,
+        refusal="Dieser Plan liegt nicht in Ihrem Zuständigkeitsbereich.",
+        stale_error=StalePlanError,
     )
-    if plan is None:
-        raise ServiceError("Dieser Plan liegt nicht in Ihrem Zuständigkeitsbereich.")
-    if expected_lock is not None and plan.lock_version != expected_lock:
-        raise StalePlanError()
     if plan.client.status != Client.Status.OPEN:
         raise ServiceError("Der Fall ist abgeschlossen; der Plan kann nicht mehr geändert werden.")
     return plan
@@ -111,8 +106,7 @@ def _current(plan: Plan, version: PlanVersion | None = None) -> PlanVersion:
 
 
 def _bump(actor, plan: Plan, event: str, **detail) -> None:
-    plan.lock_version += 1
-    plan.save(update_fields=["lock_version"])
+    plan.save_new_version()
     client = plan.client
     record(
         actor, AuditEntry.Action.CHANGE, client, label=client.aktenzeichen, event=event, **detail
@@ -175,14 +169,13 @@ def create_plan(
     if not scope_for(actor).is_case_worker:
         raise ServiceError("Nur Integrationsmanager:innen und Teamleitungen legen Pläne an.")
     with transaction.atomic():
-        locked = (
-            Client.objects.visible_to(actor)
-            .select_for_update(of=("self",))
-            .filter(pk=client.pk)
-            .first()
+        locked = lock_visible(
+            actor,
+            Client.objects,
+            client.pk,
+            None,
+            refusal="Diese Person liegt nicht in Ihrem Zuständigkeitsbereich.",
         )
-        if locked is None:
-            raise ServiceError("Diese Person liegt nicht in Ihrem Zuständigkeitsbereich.")
         if locked.status != Client.Status.OPEN:
             raise ServiceError("Für einen abgeschlossenen Fall wird kein Plan mehr angelegt.")
         if Plan.objects.filter(client=locked).exists():
@@ -312,7 +305,7 @@ def update_goal(actor, goal: Goal, data: GoalInput, expected_lock: int) -> Goal:
         goal.text = text
         goal.target_date = data.target_date
         goal.status = data.status
-        goal.save()
+        goal.save(update_fields=["part", "field", "text", "target_date", "status"])
         _bump(actor, plan, "plan_goal_changed", goal=str(goal.code))
     return goal
 

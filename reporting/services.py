@@ -19,9 +19,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from clients.services import ServiceError
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Role
 from reporting import notifications

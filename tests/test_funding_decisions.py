@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import Allocation, AllocationRevision, Decision
-from funding.services import ServiceError, StaleVersionError
 from funding.services import decisions as services
 from imcase.audit.models import AuditEntry
+from imcase.errors import ServiceError, StaleVersionError
 from imcase.organisation.models import Provider, ProviderArea, Role
 from tests.factories import (
     TODAY,

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from funding.invoice import invoice_figures, quarter_shares
 from funding.models import CooperationInvoice, Decision
-from funding.services import ServiceError
 from funding.services import decisions as services
 from imcase.audit.models import AuditEntry
+from imcase.errors import ServiceError
 from tests.factories import FundingYearFactory
 from tests.test_funding_decisions import (
     JAN_1,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from funding import services
 from funding.models import ListEntry, PersonList
 from imcase.audit.models import AuditEntry
+from imcase.errors import ServiceError
 from tests.factories import ClientFactory
 from tests.test_funding_support import http, make_funding, persona
 
@@ -81,7 +82,7 @@ def test_drawing_again_refreshes_unsent_lists_but_keeps_sent_ones(world, funding
 
 
 def test_only_the_office_draws_lists(world, funding):
-    with pytest.raises(services.ServiceError, match="Koordinierungsstelle"):
+    with pytest.raises(ServiceError, match="Koordinierungsstelle"):
         services.generate_lists(world.municipality_user, funding.year)
 
 
@@ -102,7 +103,7 @@ def test_sending_tells_each_municipality_user_by_e_mail_with_a_link(
 
 
 def test_sending_twice_is_refused_in_german(world, funding, sent):
-    with pytest.raises(services.ServiceError, match="keine neuen Listen"):
+    with pytest.raises(ServiceError, match="keine neuen Listen"):
         services.send_lists(world.office, funding.year, "https://imcase.example/")
 
 
@@ -152,7 +153,7 @@ def test_striking_a_person_needs_a_reason_and_stops_counting_him(world, sent):
 
 
 def test_another_reason_must_be_explained(world, sent):
-    with pytest.raises(services.ServiceError, match="erläutern"):
+    with pytest.raises(ServiceError, match="erläutern"):
         services.strike_entry(
             world.municipality_user, sent, entry(sent, "Abdi").pk, "sonstiges", " ", sent.version
         )
@@ -261,7 +262,7 @@ def test_an_added_child_can_be_removed_but_assigned_persons_only_struck(world, s
         sent.version,
     )
     sent.refresh_from_db()
-    with pytest.raises(services.ServiceError, match="mit Grund gestrichen"):
+    with pytest.raises(ServiceError, match="mit Grund gestrichen"):
         services.remove_child(world.municipality_user, sent, entry(sent, "Abdi").pk, sent.version)
 
     response = http(world.municipality_user).post(
@@ -283,7 +284,7 @@ def test_submitted_list_is_read_only_for_the_municipality(world, sent):
     assert sent.status == PersonList.Status.SUBMITTED
     assert sent.submitted_by == world.municipality_user
 
-    with pytest.raises(services.ServiceError, match="bereits zurückgemeldet"):
+    with pytest.raises(ServiceError, match="bereits zurückgemeldet"):
         services.strike_entry(
             world.municipality_user, sent, entry(sent, "Abdi").pk, "verstorben", "", sent.version
         )

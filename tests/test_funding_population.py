@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 
 from funding.models import PopulationProgramme
 from funding.models.population import split_by_population
-from funding.services import ServiceError, StaleVersionError
 from funding.services import population as services
 from funding.split import SplitError
 from imcase.audit.models import AuditEntry
+from imcase.errors import ServiceError, StaleVersionError
 from imcase.organisation.models import Role
 from tests.factories import MunicipalityFactory, StaffMemberFactory, UserFactory
 from tests.test_funding_support import http

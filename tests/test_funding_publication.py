@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from funding import services
 from funding.computation import plan_for_year
 from funding.models import Allocation, AllocationRevision, FundingYear, PersonList
+from imcase.errors import ServiceError
 from tests.factories import ClientFactory, MunicipalityFactory
 from tests.test_funding_support import http, make_funding, persona
 
@@ -135,7 +136,7 @@ def test_published_figures_stay_frozen_when_lists_and_amounts_change(world, fund
 
 def test_a_correction_is_a_new_numbered_revision_with_a_reason(world, funding):
     publish(world, funding.year)
-    with pytest.raises(services.ServiceError, match="Grund der Korrektur"):
+    with pytest.raises(ServiceError, match="Grund der Korrektur"):
         publish(world, funding.year)
     town = PersonList.objects.get(municipality=world.town)
     yusuf = town.entries.get(first_name="Yusuf")

@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 
 from funding.exports.usage import compile_usage
 from funding.models import SACHBERICHT_MAX_CHARS, UsageReport
-from funding.services import ServiceError, StaleVersionError
 from funding.services import usage as services
 from imcase.audit.models import AuditEntry
+from imcase.errors import ServiceError, StaleVersionError
 from imcase.organisation.models import Provider, Role
 from tests.factories import (
     FundingYearFactory,

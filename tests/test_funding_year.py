@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from funding import services
 from funding.models import FundingYear, default_list_deadline, default_period
+from imcase.errors import ServiceError, StaleVersionError
 from tests.factories import FundingYearFactory
 from tests.test_funding_support import http, make_funding, persona
 
@@ -83,7 +84,7 @@ def test_amount_can_be_entered_directly_instead(world):
     ],
 )
 def test_incomplete_or_contradictory_years_are_refused_in_german(world, data, field, message):
-    with pytest.raises(services.ServiceError) as error:
+    with pytest.raises(ServiceError) as error:
         create(world, **data)
     assert message in " ".join(error.value.message_dict[field])
     assert not FundingYear.objects.exists()
@@ -91,7 +92,7 @@ def test_incomplete_or_contradictory_years_are_refused_in_german(world, data, fi
 
 def test_a_year_exists_once_per_kreis(world):
     create(world, amount_entered=Decimal("1"))
-    with pytest.raises(services.ServiceError, match="bereits angelegt"):
+    with pytest.raises(ServiceError, match="bereits angelegt"):
         create(world, amount_entered=Decimal("2"))
 
 
@@ -104,7 +105,7 @@ def test_deductions_come_off_before_the_split(world):
 
     assert year.deductions_total == Decimal("40000.00")
     assert year.distributable_amount == Decimal("1468000.00")
-    with pytest.raises(services.ServiceError, match="höher als der Betrag des Kreises"):
+    with pytest.raises(ServiceError, match="höher als der Betrag des Kreises"):
         services.add_deduction(world.office, year, "Zu viel", Decimal("1468000.01"), year.version)
 
 
@@ -112,7 +113,7 @@ def test_a_stale_edit_of_the_year_is_refused(world):
     year = FundingYearFactory(landkreis=world.landkreis)
     services.add_deduction(world.office, year, "Koordinierung", Decimal("1.00"), year.version)
 
-    with pytest.raises(services.StaleVersionError):
+    with pytest.raises(StaleVersionError):
         services.update_year(
             world.office, year, {"amount_entered": Decimal("5.00")}, expected_version=1
         )
@@ -129,7 +130,7 @@ def test_the_period_is_fixed_once_lists_were_sent(world):
         "quota_percent": year.quota_percent,
         "period_start": dt.date(2020, 6, 1),
     }
-    with pytest.raises(services.ServiceError, match="nach dem Versand der Listen"):
+    with pytest.raises(ServiceError, match="nach dem Versand der Listen"):
         services.update_year(world.office, year, data, year.version)
     data["period_start"] = year.period_start
     data["land_total"] = Decimal("41000000.00")

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clients.models import Client, RegularService
-from clients.services import ServiceError, StaleVersionError
 from imcase.audit.models import AuditEntry
+from imcase.errors import ServiceError, StaleVersionError
 from plans import services
 from plans.dates import add_months, default_review_date
 from plans.models import Goal, GoalStatus, IndependenceRating, Plan, PlanVersion, Step

@@ -16,8 +16,8 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from clients.services import ServiceError
 from imcase.audit.models import AuditEntry
+from imcase.errors import ServiceError
 from imcase.organisation.models import Landkreis, Regierungspraesidium, Role
 from reporting import services
 from reporting.kennzahlen.table import compute_table, fingerprint

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from clients.countries import country_choices
 from clients.models import Client, Consent, Household
-from clients.services import ServiceError, open_case_check
+from clients.services import open_case_check
+from imcase.errors import ServiceError
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Municipality, Role
 

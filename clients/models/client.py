@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clients.window import ENDS_SOON_DAYS, Window, WindowStatus
+from imcase.locking import Versioned
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Municipality, Provider
 
@@ -67,7 +68,7 @@ class Household(models.Model):
         return f"Haushalt {self.key}"
 
 
-class Client(models.Model):
+class Client(Versioned, models.Model):
     """A person in AU. ``code`` is the opaque identifier used in URLs.
 
     ``window_start``, ``window_end`` and ``window_extended`` are derived from the assignment date

@@ -10,6 +10,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from clients.models.client import Client
+from imcase.locking import Versioned
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Provider
 
@@ -55,7 +56,7 @@ class ConsultationQuerySet(models.QuerySet):
         ).distinct()
 
 
-class Consultation(models.Model):
+class Consultation(Versioned, models.Model):
     """One counselling contact. ``provider`` is the provider whose manager held it."""
 
     class Kind(models.TextChoices):

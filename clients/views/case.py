@@ -10,10 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -26,8 +25,8 @@ from clients.forms.case import (
     ReopenForm,
 )
 from clients.models import Client, WindowExtension
-from clients.services import ServiceError
-from clients.views.common import get_client_or_404
+from clients.views.common import get_writable_client_or_404
+from imcase.web.actions import Done, run_form_action
 
 
 @dataclass(frozen=True)
@@ -59,14 +58,13 @@ def _run(
     extension: WindowExtension | None = None,
 ) -> HttpResponse:
     """Validate, perform (returns the success message), redirect; or show the form again."""
-    if form.is_valid():
-        try:
-            message = perform(form.cleaned_data)
-        except ServiceError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, message)
-            return redirect(_next_url(request.user, client))
+
+    def perform_and_go_on(data: dict) -> Done:
+        message = perform(data)
+        return Done(message, _next_url(request.user, client))
+
+    if response := run_form_action(request, form, perform_and_go_on):
+        return response
     context = {
         "client": client,
         "form": form,
@@ -87,7 +85,7 @@ def _next_url(user, client: Client) -> str:
 @login_required
 @require_POST
 def extension_request(request, code):
-    client = get_client_or_404(request.user, code, for_update=True)
+    client = get_writable_client_or_404(request.user, code)
 
     def perform(data: dict) -> str:
         services.request_extension(request.user, client, data["reason"])
@@ -126,7 +124,7 @@ def extension_decide(request, pk):
 @login_required
 @require_POST
 def move(request, code):
-    client = get_client_or_404(request.user, code, for_update=True)
+    client = get_writable_client_or_404(request.user, code)
 
     def perform(data: dict) -> str:
         moved = services.record_move(
@@ -147,7 +145,7 @@ def move(request, code):
 @login_required
 @require_POST
 def close(request, code):
-    client = get_client_or_404(request.user, code, for_update=True)
+    client = get_writable_client_or_404(request.user, code)
 
     def perform(data: dict) -> str:
         closed = services.close_case(request.user, client, data["reason"], data["closed_on"])
@@ -162,7 +160,7 @@ def close(request, code):
 @login_required
 @require_POST
 def reopen(request, code):
-    client = get_client_or_404(request.user, code, for_update=True)
+    client = get_writable_client_or_404(request.user, code)
 
     def perform(data: dict) -> str:
         services.reopen_case(request.user, client)

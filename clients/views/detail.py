@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -22,16 +21,20 @@ from clients.forms.consultation import (
 )
 from clients.models import Client, Consultation, ConsultationParticipant, Referral
 from clients.services import (
-    ServiceError,
     log_consultation,
     update_consultation,
     update_referral_status,
 )
-from clients.views.common import get_client_or_404, get_consultation_or_404
+from clients.views.common import (
+    get_client_or_404,
+    get_consultation_or_404,
+    get_writable_client_or_404,
+)
 from clients.window import WindowStatus
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
 from imcase.organisation.access import scope_for
+from imcase.web.actions import Done, run_button_action, run_form_action
 
 BAR_CLASSES = {
     WindowStatus.ENDS_SOON: "bg-warning",
@@ -48,25 +51,22 @@ def client_detail(request, code):
 
 @login_required
 def consultation_create(request, code):
-    client = get_client_or_404(request.user, code, for_update=True)
+    client = get_writable_client_or_404(request.user, code)
     if request.method != "POST":
         return redirect(reverse("clients:detail", args=[client.code]) + "#kontakt-erfassen")
     form = ConsultationCreateForm(
         request.POST, client=client, members=_household(request.user, client)
     )
-    if form.is_valid():
-        try:
-            consultation = log_consultation(
-                request.user, form.to_input(form.cleaned_data["participants"])
-            )
-        except ServiceError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                f"Der Kontakt vom {consultation.date:%d.%m.%Y} wurde gespeichert.",
-            )
-            return redirect(_contact_url(client, consultation))
+
+    def action(data: dict) -> Done:
+        consultation = log_consultation(request.user, form.to_input(data["participants"]))
+        return Done(
+            f"Der Kontakt vom {consultation.date:%d.%m.%Y} wurde gespeichert.",
+            _contact_url(client, consultation),
+        )
+
+    if response := run_form_action(request, form, action):
+        return response
     return _render_detail(request, client, form=form)
 
 
@@ -83,21 +83,18 @@ def consultation_edit(request, code):
     back_to = _back_client(request, participants)
     if request.method == "POST":
         form = ConsultationEditForm(request.POST)
-        if form.is_valid():
-            try:
-                consultation = update_consultation(
-                    request.user,
-                    consultation,
-                    form.to_input([p.client for p in participants]),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ServiceError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, "Die Änderungen am Kontakt wurden gespeichert.")
-                if back_to is None:
-                    return redirect("clients:consultation_edit", code=consultation.code)
-                return redirect(_contact_url(back_to, consultation))
+
+        def action(data: dict) -> Done:
+            saved = update_consultation(
+                request.user,
+                consultation,
+                form.to_input([p.client for p in participants]),
+                expected_version=data["version"],
+            )
+            return Done("Die Änderungen am Kontakt wurden gespeichert.", _back_url(back_to, saved))
+
+        if response := run_form_action(request, form, action):
+            return response
     else:
         form = ConsultationEditForm(initial=ConsultationEditForm.initial_for(consultation))
     return render(
@@ -121,28 +118,30 @@ def referral_status(request, pk):
         raise Http404
     referral = get_object_or_404(Referral.objects.select_related("consultation"), pk=pk)
     consultation = get_consultation_or_404(request.user, referral.consultation.code)
-    form = ReferralStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            update_referral_status(
-                request.user, referral, form.cleaned_data["status"], timezone.localdate()
-            )
-        except ServiceError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(
-                request, f"Der Stand der Vermittlung an {referral.service} wurde gespeichert."
-            )
-    else:
-        messages.error(request, "Bitte wählen Sie einen gültigen Stand der Vermittlung.")
     participants = consultation.participants.select_related("client")
-    back_to = _back_client(request, list(participants))
-    if back_to is None:
-        return redirect("clients:consultation_edit", code=consultation.code)
-    return redirect(_contact_url(back_to, consultation))
+    back_url = _back_url(_back_client(request, list(participants)), consultation)
+
+    def action(data: dict) -> Done:
+        update_referral_status(request.user, referral, data["status"], timezone.localdate())
+        return Done(f"Der Stand der Vermittlung an {referral.service} wurde gespeichert.", back_url)
+
+    return run_button_action(
+        request,
+        ReferralStatusForm(request.POST),
+        action,
+        back_url,
+        invalid_message="Bitte wählen Sie einen gültigen Stand der Vermittlung.",
+    )
 
 
 # --- helpers ----------------------------------------------------------------------------
+
+
+def _back_url(back_to: Client | None, consultation: Consultation) -> str:
+    """Back to the contact on the client page it was opened from, else to the contact itself."""
+    if back_to is None:
+        return reverse("clients:consultation_edit", kwargs={"code": consultation.code})
+    return _contact_url(back_to, consultation)
 
 
 def _render_detail(request, client: Client, form=None) -> HttpResponse:

@@ -7,9 +7,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,22 +17,30 @@ from clients.duplicates import possible_duplicates
 from clients.forms.client import ClientForm, ConsentForm, RevokeForm
 from clients.models import Client
 from clients.services import give_consent, revoke_consent, save_client
-from clients.views.common import get_client_or_404
+from clients.views.common import get_writable_client_or_404
 from imcase.organisation.access import scope_for
+from imcase.web.actions import Done, run_form_action
 
 HISTORY_LIMIT = 50
 
 
-def _save(request, form: ClientForm, expected_version: int | None = None) -> Client | None:
-    """Save through the service; on a refusal put the German message on the form."""
-    client = form.instance
-    try:
+def _save(request, form: ClientForm) -> HttpResponse | None:
+    """Save through the service and go to the client page; None with the refusal on the form."""
+
+    def action(data: dict) -> Done:
+        client = form.instance
+        creating = client.pk is None
+        # The household is created with the client or not at all.
         with transaction.atomic():
             client.household = form.household()
-            return save_client(request.user, client, expected_version=expected_version)
-    except ValidationError as error:
-        form.add_error(None, error.messages)
-        return None
+            saved = save_client(request.user, client, expected_version=data.get("version"))
+        message = f"{saved.full_name} wurde angelegt." if creating else None
+        return Done(
+            message or "Die Änderungen wurden gespeichert.",
+            reverse("clients:detail", kwargs={"code": saved.code}),
+        )
+
+    return run_form_action(request, form, action)
 
 
 @login_required
@@ -49,11 +56,12 @@ def client_create(request):
             duplicates = possible_duplicates(
                 request.user, data["last_name"], data["first_name"], data["birth_date"]
             )
-        if valid and (not duplicates or data["confirm_duplicate"]):
-            client = _save(request, form)
-            if client is not None:
-                messages.success(request, f"{client.full_name} wurde angelegt.")
-                return redirect("clients:detail", code=client.code)
+        if (
+            valid
+            and (not duplicates or data["confirm_duplicate"])
+            and (response := _save(request, form))
+        ):
+            return response
         if not duplicates:
             form.hide_duplicate_override()
     else:
@@ -68,15 +76,12 @@ def client_create(request):
 
 @login_required
 def client_edit(request, code):
-    client = get_client_or_404(request.user, code, for_update=True)
+    client = get_writable_client_or_404(request.user, code)
     title = f"{client.last_name}, {client.first_name} bearbeiten"
     if request.method == "POST":
         form = ClientForm(request.POST, instance=client, user=request.user)
-        if form.is_valid():
-            saved = _save(request, form, expected_version=form.cleaned_data["version"])
-            if saved is not None:
-                messages.success(request, "Die Änderungen wurden gespeichert.")
-                return redirect("clients:detail", code=saved.code)
+        if response := _save(request, form):
+            return response
     else:
         form = ClientForm(instance=client, user=request.user)
     return render(
@@ -124,17 +129,15 @@ def _consents_url(client: Client, draft: dict | None = None) -> str:
 @login_required
 @require_POST
 def consent_add(request, code):
-    client = get_client_or_404(request.user, code, for_update=True)
+    client = get_writable_client_or_404(request.user, code)
     form = ConsentForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            give_consent(request.user, client, data["kind"], data["given_on"], data["scope"])
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, "Die Einwilligung wurde erfasst.")
-            return redirect(_consents_url(client))
+
+    def action(data: dict) -> Done:
+        give_consent(request.user, client, data["kind"], data["given_on"], data["scope"])
+        return Done("Die Einwilligung wurde erfasst.", _consents_url(client))
+
+    if response := run_form_action(request, form, action):
+        return response
     # The consent form lives on the client page: back there with the error and what was typed.
     for error in _all_errors(form):
         messages.error(request, error)
@@ -149,17 +152,16 @@ def consent_add(request, code):
 @login_required
 @require_POST
 def consent_revoke(request, code, pk):
-    client = get_client_or_404(request.user, code, for_update=True)
+    client = get_writable_client_or_404(request.user, code)
     consent = get_object_or_404(client.consents.all(), pk=pk)
     form = RevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            revoke_consent(request.user, consent, form.cleaned_data["revoked_on"])
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, "Der Widerruf der Einwilligung wurde erfasst.")
-            return redirect(_consents_url(client))
+
+    def action(data: dict) -> Done:
+        revoke_consent(request.user, consent, data["revoked_on"])
+        return Done("Der Widerruf der Einwilligung wurde erfasst.", _consents_url(client))
+
+    if response := run_form_action(request, form, action):
+        return response
     for error in _all_errors(form):
         messages.error(request, error)
     return redirect(_consents_url(client))

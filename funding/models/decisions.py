@@ -23,6 +23,7 @@ from django.utils import timezone
 from funding.formatting import euro, number
 from funding.models.allocation import AllocationRevision
 from funding.models.year import FundingYear
+from imcase.locking import Versioned
 from imcase.organisation.access import NOTHING, scope_for
 from imcase.organisation.models import Municipality, Provider, Role
 
@@ -66,7 +67,7 @@ class DecisionQuerySet(models.QuerySet):
         return self.filter(NOTHING)
 
 
-class Decision(models.Model):
+class Decision(Versioned, models.Model):
     """Entscheidung über die Aufgabenwahrnehmung: who runs IM for a municipality in a funding
     year. Recorded by the municipality, confirmed by the office; ``provider`` is the provider
     the confirmation set from 1 January."""

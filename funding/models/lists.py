@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from funding.models.year import FundingYear
+from imcase.locking import Versioned
 from imcase.organisation.access import NOTHING, scope_for
 from imcase.organisation.models import Municipality, Role
 
@@ -38,7 +39,7 @@ class PersonListQuerySet(models.QuerySet):
         return self.filter(NOTHING)
 
 
-class PersonList(models.Model):
+class PersonList(Versioned, models.Model):
     """Personenliste: one municipality's persons of the target group for one funding year.
 
     ``code`` is the opaque identifier used in URLs; ``version`` guards against two people

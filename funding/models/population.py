@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from funding.split import SplitError, split_amount
+from imcase.locking import Versioned
 from imcase.organisation.access import NOTHING, scope_for
 from imcase.organisation.models import Landkreis, Municipality, Role
 
@@ -31,7 +32,7 @@ class PopulationProgrammeQuerySet(models.QuerySet):
         return self.filter(NOTHING)
 
 
-class PopulationProgramme(models.Model):
+class PopulationProgramme(Versioned, models.Model):
     """Programm nach Einwohnerzahl: an amount split over the applicant municipalities in
     proportion to their population, with a minimum position per applicant."""
 

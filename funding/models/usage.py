@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 
 from funding.models.year import FundingYear
+from imcase.locking import Versioned
 from imcase.organisation.access import NOTHING, scope_for
 from imcase.organisation.models import Provider, Role
 
@@ -62,7 +63,7 @@ class UsageReportQuerySet(models.QuerySet):
         return self.filter(reporter_q(user, "provider__"))
 
 
-class UsageReport(models.Model):
+class UsageReport(Versioned, models.Model):
     """Verwendungsnachweis of one provider for one funding year.
 
     Editable while in progress; immutable once submitted, until the office reopens it (with a

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from imcase.locking import Versioned
 from imcase.organisation.access import NOTHING, scope_for
 from imcase.organisation.models import Landkreis, Role
 
@@ -47,7 +48,7 @@ class FundingYearQuerySet(models.QuerySet):
         return self.filter(NOTHING)
 
 
-class FundingYear(models.Model):
+class FundingYear(Versioned, models.Model):
     """Förderjahr: the Kreis's amount for one year and the rules its split follows.
 
     The Kreis amount is the Land total × the Zuteilungsquote, or entered directly

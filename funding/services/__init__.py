@@ -1,11 +1,10 @@
 """Writes of the funding procedure, one module per step. Each function: one transaction, lock
 the row, check the guard, change, write an audit entry; side effects (e-mail) after commit.
 
-Errors are ``ServiceError`` with a German message; ``StaleVersionError`` when someone else
-saved the record since it was loaded (optimistic locking, as for clients).
+Errors are ``imcase.errors.ServiceError`` with a German message; ``StaleVersionError`` when
+someone else saved the record since it was loaded (optimistic locking, ``imcase.locking``).
 """
 
-from clients.services import ServiceError, StaleVersionError
 from funding.services.lists import (
     add_child,
     generate_lists,
@@ -20,8 +19,6 @@ from funding.services.publication import publish
 from funding.services.years import add_deduction, create_year, remove_deduction, update_year
 
 __all__ = [
-    "ServiceError",
-    "StaleVersionError",
     "add_child",
     "add_deduction",
     "create_year",

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clients.services import ServiceError, StaleVersionError
 from funding.invoice import invoice_figures, invoice_number, quarter_shares
 from funding.models import (
     CooperationInvoice,
@@ -26,6 +25,8 @@ from funding.models import (
 from funding.models.decisions import QUARTERS, latest_revision
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError, StaleVersionError
+from imcase.locking import check_version, lock_visible
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Municipality, Provider, ProviderArea, Role
 
@@ -133,21 +134,22 @@ def record_decision(
         if creating:
             decision = Decision(funding_year=funding_year, municipality=municipality)
         else:
-            if expected_version is not None and decision.version != expected_version:
-                raise StaleVersionError()
+            check_version(decision, expected_version)
             if not decision.is_editable:
                 raise ServiceError(
                     "Die Entscheidung ist bereits bestätigt. Für eine Änderung bitten Sie die "
                     "Koordinierungsstelle, sie wieder zu öffnen."
                 )
-            decision.version += 1
         for name, value in terms.items():
             setattr(decision, name, value)
         decision.recorded_at = timezone.now()
         decision.recorded_by = actor
         try:
             with transaction.atomic():
-                decision.save()
+                if creating:
+                    decision.save()
+                else:
+                    decision.save_new_version(*terms, "recorded_at", "recorded_by")
         except IntegrityError:  # someone of the same municipality recorded it just now
             raise StaleVersionError() from None
         decision.partners.set(partners)
@@ -167,18 +169,15 @@ def record_decision(
 def _locked_for_office(actor, decision: Decision, expected_version: int | None) -> Decision:
     if scope_for(actor).role != Role.OFFICE:
         raise ServiceError("Entscheidungen bestätigt die Koordinierungsstelle.")
-    locked = (
-        Decision.objects.visible_to(actor)
-        .select_for_update(of=("self",))
-        .select_related("funding_year__landkreis", "municipality", "seat", "serving_municipality")
-        .filter(pk=decision.pk)
-        .first()
+    return lock_visible(
+        actor,
+        Decision.objects.select_related(
+            "funding_year__landkreis", "municipality", "seat", "serving_municipality"
+        ),
+        decision.pk,
+        expected_version,
+        refusal="Diese Entscheidung gehört nicht zu Ihrem Kreis.",
     )
-    if locked is None:
-        raise ServiceError("Diese Entscheidung gehört nicht zu Ihrem Kreis.")
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError()
-    return locked
 
 
 def _before_the_year(decision: Decision, today: dt.date | None, what: str) -> None:
@@ -287,8 +286,7 @@ def confirm_decision(
         locked.confirmed_at = timezone.now()
         locked.confirmed_by = actor
         locked.provider = provider
-        locked.version += 1
-        locked.save()
+        locked.save_new_version("status", "confirmed_at", "confirmed_by", "provider")
         record(
             actor,
             AuditEntry.Action.CHANGE,
@@ -316,8 +314,7 @@ def reopen_decision(
                 "Für diese Kooperation wurden schon Rechnungen erstellt; sie bleibt bestehen."
             )
         locked.status = Decision.Status.RECORDED
-        locked.version += 1
-        locked.save(update_fields=["status", "version"])
+        locked.save_new_version("status")
         record(actor, AuditEntry.Action.CHANGE, locked, label=str(locked), event="reopened")
     return locked
 
@@ -332,15 +329,13 @@ def issue_invoice(
     frozen; returns the existing one unchanged if it was issued before."""
     scope = scope_for(actor)
     with transaction.atomic():
-        locked = (
-            Decision.objects.visible_to(actor)
-            .select_for_update(of=("self",))
-            .select_related("funding_year", "municipality", "serving_municipality")
-            .filter(pk=decision.pk)
-            .first()
+        locked = lock_visible(
+            actor,
+            Decision.objects.select_related("funding_year", "municipality", "serving_municipality"),
+            decision.pk,
+            None,
+            refusal="Diese Entscheidung liegt nicht in Ihrem Zuständigkeitsbereich.",
         )
-        if locked is None:
-            raise ServiceError("Diese Entscheidung liegt nicht in Ihrem Zuständigkeitsbereich.")
         serving = scope.role == Role.MUNICIPALITY and (
             scope.municipality_id == locked.serving_municipality_id
         )

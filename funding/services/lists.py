@@ -8,18 +8,20 @@ change is refused (``StaleVersionError``), nothing is overwritten.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from clients.services import ServiceError, StaleVersionError
 from funding import notifications
 from funding.computation import clients_in_period
 from funding.models import FundingYear, ListEntry, PersonList
 from funding.services.years import lock_year
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
+from imcase.locking import lock_visible
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Municipality, Role
 
@@ -35,6 +37,7 @@ SNAPSHOT_FIELDS = (
 )
 
 # --- steps 1 and 2: the office draws and sends the lists -------------------------------------
+STRIKE_FIELDS = ["struck", "strike_reason", "strike_note", "struck_by", "struck_at"]
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,7 @@ def generate_lists(actor, funding_year: FundingYear) -> GenerateResult:
             elif person_list.status == PersonList.Status.DRAFT:
                 person_list.entries.all().delete()
                 person_list.generated_at = now
-                person_list.version += 1
-                person_list.save(update_fields=["generated_at", "version"])
+                person_list.save_new_version("generated_at")
                 refreshed += 1
             else:
                 kept += 1
@@ -147,18 +149,13 @@ def _locked_list(actor, person_list: PersonList, role: str, expected_version: in
             if role == Role.MUNICIPALITY
             else "Listen öffnet die Koordinierungsstelle wieder."
         )
-    locked = (
-        PersonList.objects.visible_to(actor)
-        .select_for_update(of=("self",))
-        .select_related("funding_year")
-        .filter(pk=person_list.pk)
-        .first()
+    return lock_visible(
+        actor,
+        PersonList.objects.select_related("funding_year"),
+        person_list.pk,
+        expected_version,
+        refusal="Diese Liste liegt nicht in Ihrem Zuständigkeitsbereich.",
     )
-    if locked is None:
-        raise ServiceError("Diese Liste liegt nicht in Ihrem Zuständigkeitsbereich.")
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError()
-    return locked
 
 
 def _editable(actor, person_list: PersonList, expected_version: int | None) -> PersonList:
@@ -171,9 +168,10 @@ def _editable(actor, person_list: PersonList, expected_version: int | None) -> P
     return locked
 
 
-def _changed(actor, person_list: PersonList, event: str, **detail) -> None:
-    person_list.version += 1
-    person_list.save(update_fields=["version"])
+def _changed(
+    actor, person_list: PersonList, event: str, written: Sequence[str] = (), **detail
+) -> None:
+    person_list.save_new_version(*written)
     record(
         actor, AuditEntry.Action.CHANGE, person_list, label=str(person_list), event=event, **detail
     )
@@ -205,7 +203,7 @@ def strike_entry(
         entry.strike_note = note
         entry.struck_by = actor
         entry.struck_at = timezone.now()
-        entry.save()
+        entry.save(update_fields=STRIKE_FIELDS)
         _changed(actor, locked, "entry_struck", entry=entry.pk, reason=reason)
     return entry
 
@@ -221,7 +219,7 @@ def unstrike_entry(actor, person_list: PersonList, entry_id: int, expected_versi
         entry.strike_note = ""
         entry.struck_by = None
         entry.struck_at = None
-        entry.save()
+        entry.save(update_fields=STRIKE_FIELDS)
         _changed(actor, locked, "entry_unstruck", entry=entry.pk)
     return entry
 
@@ -298,8 +296,7 @@ def submit_list(actor, person_list: PersonList, expected_version) -> PersonList:
         locked.status = PersonList.Status.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.submitted_by = actor
-        locked.save(update_fields=["status", "submitted_at", "submitted_by"])
-        _changed(actor, locked, "list_submitted")
+        _changed(actor, locked, "list_submitted", ("status", "submitted_at", "submitted_by"))
     return locked
 
 
@@ -311,8 +308,7 @@ def reopen_list(actor, person_list: PersonList, expected_version, base_url: str)
             raise ServiceError("Nur eine zurückgemeldete Liste kann wieder geöffnet werden.")
         locked.status = PersonList.Status.SENT
         locked.reopened_at = timezone.now()
-        locked.save(update_fields=["status", "reopened_at"])
-        _changed(actor, locked, "list_reopened")
+        _changed(actor, locked, "list_reopened", ("status", "reopened_at"))
         pk = locked.pk
         transaction.on_commit(lambda: notifications.list_reopened(pk, base_url))
     return locked

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from clients.services import ServiceError, StaleVersionError
 from funding.models import PopulationApplicant, PopulationProgramme
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
+from imcase.locking import lock_visible
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Municipality, Role
 
@@ -55,17 +56,13 @@ def create_programme(actor, landkreis: Landkreis, data: dict) -> PopulationProgr
 
 def _locked(actor, programme: PopulationProgramme, expected_version) -> PopulationProgramme:
     _require_office(actor)
-    locked = (
-        PopulationProgramme.objects.visible_to(actor)
-        .select_for_update()
-        .filter(pk=programme.pk)
-        .first()
+    return lock_visible(
+        actor,
+        PopulationProgramme.objects,
+        programme.pk,
+        expected_version,
+        refusal="Dieses Programm gehört nicht zu Ihrem Kreis.",
     )
-    if locked is None:
-        raise ServiceError("Dieses Programm gehört nicht zu Ihrem Kreis.")
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError()
-    return locked
 
 
 def update_programme(
@@ -80,8 +77,7 @@ def update_programme(
             setattr(locked, name, data.get(name))
         locked.name = locked.name.strip()
         _validated(locked)
-        locked.version += 1
-        locked.save()
+        locked.save_new_version(*PROGRAMME_FIELDS)
         record(actor, AuditEntry.Action.CHANGE, locked, label=str(locked), fields=changed)
     return locked
 
@@ -96,8 +92,7 @@ def add_applicant(
         if locked.applicants.filter(municipality=municipality).exists():
             raise ServiceError(f"{municipality.name} ist bereits als Antragsteller eingetragen.")
         applicant = PopulationApplicant.objects.create(programme=locked, municipality=municipality)
-        locked.version += 1
-        locked.save(update_fields=["version"])
+        locked.save_new_version()
         record(
             actor,
             AuditEntry.Action.CHANGE,
@@ -119,8 +114,7 @@ def remove_applicant(
         if applicant is None:
             raise ServiceError("Dieser Antragsteller ist nicht (mehr) eingetragen.")
         applicant.delete()
-        locked.version += 1
-        locked.save(update_fields=["version"])
+        locked.save_new_version()
         record(
             actor,
             AuditEntry.Action.CHANGE,

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from clients.services import ServiceError
 from funding import notifications
 from funding.computation import plan_for_year
 from funding.models import Allocation, AllocationRevision, FundingYear
@@ -14,6 +13,7 @@ from funding.services.years import lock_year
 from funding.split import SplitError
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
 
 
 def publish(

@@ -4,19 +4,23 @@ someone else's save is refused, nothing is overwritten)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils import timezone
 
-from clients.services import ServiceError, StaleVersionError
 from funding.formatting import number
 from funding.models import SACHBERICHT_MAX_CHARS, SELF_RUNNING, FundingYear, UsageReport
 from funding.models.usage import providers_reported_by
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
+from imcase.locking import lock_visible
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Provider, Role
 
 FIGURES = ("staff_costs", "other_costs", "vza")
+REOPEN_FIELDS = ("status", "reopened_at", "reopen_reason", "reviewed_at", "reviewed_by")
 
 
 def start_report(actor, funding_year: FundingYear, provider: Provider) -> tuple[UsageReport, bool]:
@@ -37,18 +41,13 @@ def start_report(actor, funding_year: FundingYear, provider: Provider) -> tuple[
 
 
 def _locked(actor, report: UsageReport, expected_version: int | None) -> UsageReport:
-    locked = (
-        UsageReport.objects.visible_to(actor)
-        .select_for_update(of=("self",))
-        .select_related("funding_year", "provider")
-        .filter(pk=report.pk)
-        .first()
+    return lock_visible(
+        actor,
+        UsageReport.objects.select_related("funding_year", "provider"),
+        report.pk,
+        expected_version,
+        refusal="Dieser Verwendungsnachweis liegt nicht in Ihrem Bereich.",
     )
-    if locked is None:
-        raise ServiceError("Dieser Verwendungsnachweis liegt nicht in Ihrem Bereich.")
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersionError()
-    return locked
 
 
 def _for_reporter(actor, report: UsageReport, expected_version: int | None) -> UsageReport:
@@ -65,11 +64,9 @@ def _for_reporter(actor, report: UsageReport, expected_version: int | None) -> U
     return locked
 
 
-def _changed(actor, report: UsageReport, event: str, fields: list[str] | None = None) -> None:
-    report.version += 1
-    report.save()
-    detail = {"event": event} if fields is None else {"event": event, "fields": fields}
-    record(actor, AuditEntry.Action.CHANGE, report, label=str(report), **detail)
+def _changed(actor, report: UsageReport, event: str, written: Sequence[str], **detail) -> None:
+    report.save_new_version(*written)
+    record(actor, AuditEntry.Action.CHANGE, report, label=str(report), event=event, **detail)
 
 
 def save_report(
@@ -99,7 +96,7 @@ def save_report(
             return locked
         for name, value in values.items():
             setattr(locked, name, value)
-        _changed(actor, locked, "saved", changed)
+        _changed(actor, locked, "saved", changed, fields=changed)
     return locked
 
 
@@ -121,7 +118,7 @@ def submit_report(actor, report: UsageReport, expected_version: int | None) -> U
         locked.status = UsageReport.Status.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.submitted_by = actor
-        _changed(actor, locked, "submitted")
+        _changed(actor, locked, "submitted", ("status", "submitted_at", "submitted_by"))
     return locked
 
 
@@ -140,7 +137,7 @@ def review_report(actor, report: UsageReport, expected_version: int | None) -> U
         locked.status = UsageReport.Status.REVIEWED
         locked.reviewed_at = timezone.now()
         locked.reviewed_by = actor
-        _changed(actor, locked, "reviewed")
+        _changed(actor, locked, "reviewed", ("status", "reviewed_at", "reviewed_by"))
     return locked
 
 
@@ -162,5 +159,5 @@ def reopen_report(
         locked.reopen_reason = reason
         locked.reviewed_at = None
         locked.reviewed_by = None
-        _changed(actor, locked, "reopened")
+        _changed(actor, locked, "reopened", REOPEN_FIELDS)
     return locked

@@ -7,11 +7,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from clients.services import ServiceError, StaleVersionError
 from funding.models import Deduction, FundingYear, PersonList, default_list_deadline
 from funding.models import default_period as period_for
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
+from imcase.locking import lock_visible
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Role
 
@@ -70,17 +71,17 @@ def create_year(actor, landkreis: Landkreis, year: int, data: dict) -> FundingYe
     return funding_year
 
 
-def lock_year(actor, funding_year: FundingYear) -> FundingYear:
+def lock_year(actor, funding_year: FundingYear, expected_version: int | None = None) -> FundingYear:
+    """The office's funding year, locked for the caller's transaction (refused for anyone else,
+    or when it changed since the user's page was built)."""
     _require_office(actor)
-    locked = (
-        FundingYear.objects.visible_to(actor)
-        .select_for_update(of=("self",))
-        .filter(pk=funding_year.pk)
-        .first()
+    return lock_visible(
+        actor,
+        FundingYear.objects,
+        funding_year.pk,
+        expected_version,
+        refusal="Dieses Förderjahr gehört nicht zu Ihrem Kreis.",
     )
-    if locked is None:
-        raise ServiceError("Dieses Förderjahr gehört nicht zu Ihrem Kreis.")
-    return locked
 
 
 def update_year(
@@ -88,9 +89,7 @@ def update_year(
 ) -> FundingYear:
     """Change amounts and dates; the period is fixed once lists have been sent."""
     with transaction.atomic():
-        locked = lock_year(actor, funding_year)
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleVersionError()
+        locked = lock_year(actor, funding_year, expected_version)
         data = _fill_defaults(data, locked.year)
         sent = locked.lists.exclude(status=PersonList.Status.DRAFT).exists()
         if sent and any(data[name] != getattr(locked, name) for name in PERIOD_FIELDS):
@@ -104,8 +103,7 @@ def update_year(
         _validated(locked)
         if not changed:
             return locked
-        locked.version += 1
-        locked.save()
+        locked.save_new_version(*changed)
         record(actor, AuditEntry.Action.CHANGE, locked, label=str(locked), fields=changed)
     return locked
 
@@ -121,15 +119,12 @@ def add_deduction(
     if amount <= 0:
         raise ServiceError("Der Betrag des Abzugs muss größer als null sein.")
     with transaction.atomic():
-        locked = lock_year(actor, funding_year)
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleVersionError()
+        locked = lock_year(actor, funding_year, expected_version)
         kreis_amount = locked.kreis_amount
         if kreis_amount is not None and locked.deductions_total + amount > kreis_amount:
             raise ServiceError("Die Vorwegabzüge wären zusammen höher als der Betrag des Kreises.")
         deduction = Deduction.objects.create(funding_year=locked, name=name, amount=amount)
-        locked.version += 1
-        locked.save(update_fields=["version"])
+        locked.save_new_version()
         record(
             actor,
             AuditEntry.Action.CHANGE,
@@ -146,15 +141,12 @@ def remove_deduction(
     actor, funding_year: FundingYear, deduction_id: int, expected_version: int | None
 ) -> None:
     with transaction.atomic():
-        locked = lock_year(actor, funding_year)
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleVersionError()
+        locked = lock_year(actor, funding_year, expected_version)
         deduction = locked.deductions.filter(pk=deduction_id).first()
         if deduction is None:
             raise ServiceError("Dieser Abzug ist nicht (mehr) vorhanden.")
         deduction.delete()
-        locked.version += 1
-        locked.save(update_fields=["version"])
+        locked.save_new_version()
         record(
             actor,
             AuditEntry.Action.CHANGE,

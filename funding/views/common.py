@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -51,31 +46,3 @@ def get_allocation_or_404(user, year: int, ags: str, number: int | None = None) 
 def base_url(request: HttpRequest) -> str:
     """The site's address for links in e-mails."""
     return request.build_absolute_uri("/")
-
-
-def perform(form: forms.Form, action: Callable[[dict], str]) -> str | None:
-    """Validate ``form`` and run ``action``; its success message, or None with the error on the
-    form (a refusal of the service keeps the user's input)."""
-    if not form.is_valid():
-        return None
-    try:
-        return action(form.cleaned_data)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            known = {k: v for k, v in error.error_dict.items() if k in form.fields}
-            other = [m for k, v in error.error_dict.items() if k not in form.fields for m in v]
-            form.add_error(None, ValidationError(known) if known else other)
-            if known and other:
-                form.add_error(None, other)
-        else:
-            form.add_error(None, error)
-        return None
-
-
-def flash_result(request: HttpRequest, form: forms.Form, message: str | None) -> None:
-    """For forms without user input (buttons): the result or the refusal as a message."""
-    if message:
-        messages.success(request, message)
-    else:
-        errors = [e for errors in form.errors.values() for e in errors]
-        messages.error(request, " ".join(errors) or "Die Aktion konnte nicht ausgeführt werden.")

@@ -12,11 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from funding.forms import VersionForm
-from funding.forms_decisions import DecisionForm
+from funding.forms.common import VersionForm
+from funding.forms.decisions import DecisionForm
 from funding.invoice import render_invoice_pdf
 from funding.models import (
     CooperationInvoice,
@@ -26,13 +27,14 @@ from funding.models import (
     quarter_period,
 )
 from funding.models.decisions import QUARTERS, eigenregie_warning, latest_revision
-from funding.services import ServiceError
 from funding.services import decisions as services
-from funding.views.common import flash_result, get_year_or_404, perform
+from funding.views.common import get_year_or_404
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
 from imcase.organisation.access import role_required, scope_for
 from imcase.organisation.models import Municipality, ProviderArea, Role
+from imcase.web.actions import Done, run_button_action, run_form_action
 
 TERMS = (
     "mode",
@@ -60,6 +62,10 @@ def get_decision_or_404(user, code) -> Decision:
         ),
         code=code,
     )
+
+
+def _decision_url(code) -> str:
+    return reverse("funding:decision", kwargs={"code": code})
 
 
 def _own_municipality(user) -> Municipality:
@@ -166,18 +172,16 @@ def record_decision(request, year):
         return redirect("funding:decision", code=decision.code)
     if request.method == "POST":
         form = DecisionForm(request.POST, municipality=town)
-        saved: list[Decision] = []
 
-        def action(data: dict) -> str:
-            saved.append(
-                services.record_decision(request.user, funding_year, data, data["version"])
+        def action(data: dict) -> Done:
+            saved = services.record_decision(request.user, funding_year, data, data["version"])
+            return Done(
+                "Ihre Entscheidung wurde an die Koordinierungsstelle gemeldet.",
+                _decision_url(saved.code),
             )
-            return "Ihre Entscheidung wurde an die Koordinierungsstelle gemeldet."
 
-        message = perform(form, action)
-        if message:
-            messages.success(request, message)
-            return redirect("funding:decision", code=saved[0].code)
+        if response := run_form_action(request, form, action):
+            return response
     elif decision is not None:
         initial = {name: getattr(decision, name) for name in TERMS}
         initial |= {"partners": list(decision.partners.all()), "version": decision.version}
@@ -254,15 +258,15 @@ def confirm(request, code):
     decision = get_decision_or_404(request.user, code)
     form = VersionForm(request.POST)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         confirmed = services.confirm_decision(request.user, decision, data["version"])
-        return (
+        return Done(
             f"Die Entscheidung von {decision.municipality.name} ist bestätigt. Träger ab "
-            f"1. Januar {decision.funding_year.year}: {confirmed.provider.name}."
+            f"1. Januar {decision.funding_year.year}: {confirmed.provider.name}.",
+            _decision_url(code),
         )
 
-    flash_result(request, form, perform(form, action))
-    return redirect("funding:decision", code=code)
+    return run_button_action(request, form, action, _decision_url(code))
 
 
 @login_required
@@ -272,12 +276,14 @@ def reopen(request, code):
     decision = get_decision_or_404(request.user, code)
     form = VersionForm(request.POST)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         services.reopen_decision(request.user, decision, data["version"])
-        return f"Die Entscheidung von {decision.municipality.name} kann wieder geändert werden."
+        return Done(
+            f"Die Entscheidung von {decision.municipality.name} kann wieder geändert werden.",
+            _decision_url(code),
+        )
 
-    flash_result(request, form, perform(form, action))
-    return redirect("funding:decision", code=code)
+    return run_button_action(request, form, action, _decision_url(code))
 
 
 @login_required

@@ -3,21 +3,27 @@ returns it; the office reads it and can reopen it. Names are shown to these two 
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from funding import services
-from funding.forms import ChildForm, StrikeForm, VersionForm
+from funding.forms.common import VersionForm
+from funding.forms.lists import ChildForm, StrikeForm
 from funding.models import ListEntry, PersonList
-from funding.views.common import base_url, flash_result, get_list_or_404, perform
+from funding.views.common import base_url, get_list_or_404
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
 from imcase.organisation.access import role_required, scope_for
 from imcase.organisation.models import Role
+from imcase.web.actions import Done, run_button_action, run_form_action
+
+
+def _list_url(code) -> str:
+    return reverse("funding:list", kwargs={"code": code})
 
 
 def _list_context(request, person_list: PersonList, child_form=None) -> dict:
@@ -62,16 +68,14 @@ def strike(request, code, pk):
     if request.method == "POST":
         form = StrikeForm(request.POST)
 
-        def action(data: dict) -> str:
+        def action(data: dict) -> Done:
             services.strike_entry(
                 request.user, person_list, pk, data["reason"], data["note"], data["version"]
             )
-            return f"{entry.first_name} {entry.last_name} wurde gestrichen."
+            return Done(f"{entry.first_name} {entry.last_name} wurde gestrichen.", _list_url(code))
 
-        message = perform(form, action)
-        if message:
-            messages.success(request, message)
-            return redirect("funding:list", code=code)
+        if response := run_form_action(request, form, action):
+            return response
     else:
         form = StrikeForm(initial={"version": person_list.version})
     context = {"list": person_list, "entry": entry, "form": form}
@@ -86,12 +90,14 @@ def unstrike(request, code, pk):
     entry = _entry_or_404(person_list, pk)
     form = VersionForm(request.POST)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         services.unstrike_entry(request.user, person_list, pk, data["version"])
-        return f"Die Streichung von {entry.first_name} {entry.last_name} wurde zurückgenommen."
+        return Done(
+            f"Die Streichung von {entry.first_name} {entry.last_name} wurde zurückgenommen.",
+            _list_url(code),
+        )
 
-    flash_result(request, form, perform(form, action))
-    return redirect("funding:list", code=code)
+    return run_button_action(request, form, action, _list_url(code))
 
 
 @login_required
@@ -101,7 +107,7 @@ def child_add(request, code):
     person_list = get_list_or_404(request.user, code)
     form = ChildForm(request.POST, person_list=person_list)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         child = services.add_child(
             request.user,
             person_list,
@@ -111,12 +117,13 @@ def child_add(request, code):
             data["birth_date"],
             data["version"],
         )
-        return f"{child.first_name} {child.last_name} wurde als nachgeborenes Kind ergänzt."
+        return Done(
+            f"{child.first_name} {child.last_name} wurde als nachgeborenes Kind ergänzt.",
+            _list_url(code),
+        )
 
-    message = perform(form, action)
-    if message:
-        messages.success(request, message)
-        return redirect("funding:list", code=code)
+    if response := run_form_action(request, form, action):
+        return response
     context = _list_context(request, person_list, child_form=form)
     return render(request, "funding/list_detail.html", context, status=400)
 
@@ -129,12 +136,13 @@ def child_remove(request, code, pk):
     entry = _entry_or_404(person_list, pk)
     form = VersionForm(request.POST)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         services.remove_child(request.user, person_list, pk, data["version"])
-        return f"{entry.first_name} {entry.last_name} wurde von der Liste entfernt."
+        return Done(
+            f"{entry.first_name} {entry.last_name} wurde von der Liste entfernt.", _list_url(code)
+        )
 
-    flash_result(request, form, perform(form, action))
-    return redirect("funding:list", code=code)
+    return run_button_action(request, form, action, _list_url(code))
 
 
 @login_required
@@ -144,12 +152,14 @@ def submit(request, code):
     person_list = get_list_or_404(request.user, code)
     form = VersionForm(request.POST)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         services.submit_list(request.user, person_list, data["version"])
-        return "Die Liste wurde an die Koordinierungsstelle zurückgemeldet. Vielen Dank."
+        return Done(
+            "Die Liste wurde an die Koordinierungsstelle zurückgemeldet. Vielen Dank.",
+            _list_url(code),
+        )
 
-    flash_result(request, form, perform(form, action))
-    return redirect("funding:list", code=code)
+    return run_button_action(request, form, action, _list_url(code))
 
 
 @login_required
@@ -159,12 +169,12 @@ def reopen(request, code):
     person_list = get_list_or_404(request.user, code)
     form = VersionForm(request.POST)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         services.reopen_list(request.user, person_list, data["version"], base_url(request))
-        return (
+        return Done(
             f"Die Liste von {person_list.municipality.name} ist wieder zur Korrektur geöffnet; "
-            "die Gemeinde wurde per E-Mail benachrichtigt."
+            "die Gemeinde wurde per E-Mail benachrichtigt.",
+            _list_url(code),
         )
 
-    flash_result(request, form, perform(form, action))
-    return redirect("funding:list", code=code)
+    return run_button_action(request, form, action, _list_url(code))

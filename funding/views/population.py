@@ -12,21 +12,22 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from funding.exports.population import write_population_xlsx
-from funding.forms import VersionForm
-from funding.forms_decisions import ApplicantForm, ProgrammeEditForm, ProgrammeForm
+from funding.forms.common import VersionForm
+from funding.forms.population import ApplicantForm, ProgrammeEditForm, ProgrammeForm
 from funding.models import PopulationProgramme
 from funding.services import population as services
 from funding.split import SplitError
-from funding.views.common import flash_result, perform
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
 from imcase.exports.xlsx import CONTENT_TYPE
 from imcase.organisation.access import role_required, scope_for
 from imcase.organisation.models import Landkreis, Role
+from imcase.web.actions import Done, run_button_action, run_form_action
 
 FIELDS = ("name", "year", "amount", "min_vza", "cost_per_vza")
 
@@ -35,6 +36,10 @@ def get_programme_or_404(user, code) -> PopulationProgramme:
     return get_object_or_404(
         PopulationProgramme.objects.visible_to(user).select_related("landkreis"), code=code
     )
+
+
+def _programme_url(code) -> str:
+    return reverse("funding:programme", kwargs={"code": code})
 
 
 @login_required
@@ -56,18 +61,16 @@ def programme_create(request):
     }
     form = ProgrammeForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        created: list[PopulationProgramme] = []
 
-        def action(data: dict) -> str:
-            created.append(services.create_programme(request.user, landkreis, data))
-            return (
-                f"Das Programm „{data['name']}“ wurde angelegt. Tragen Sie die Antragsteller ein."
+        def action(data: dict) -> Done:
+            created = services.create_programme(request.user, landkreis, data)
+            return Done(
+                f"Das Programm „{data['name']}“ wurde angelegt. Tragen Sie die Antragsteller ein.",
+                _programme_url(created.code),
             )
 
-        message = perform(form, action)
-        if message:
-            messages.success(request, message)
-            return redirect("funding:programme", code=created[0].code)
+        if response := run_form_action(request, form, action):
+            return response
     context = {"form": form, "title": "Programm nach Einwohnerzahl anlegen"}
     return render(
         request, "funding/population/form.html", context, status=400 if form.errors else 200
@@ -81,14 +84,12 @@ def programme_edit(request, code):
     if request.method == "POST":
         form = ProgrammeEditForm(request.POST)
 
-        def action(data: dict) -> str:
+        def action(data: dict) -> Done:
             services.update_programme(request.user, programme, data, data["version"])
-            return "Die Angaben zum Programm wurden gespeichert."
+            return Done("Die Angaben zum Programm wurden gespeichert.", _programme_url(code))
 
-        message = perform(form, action)
-        if message:
-            messages.success(request, message)
-            return redirect("funding:programme", code=code)
+        if response := run_form_action(request, form, action):
+            return response
     else:
         initial = {name: getattr(programme, name) for name in FIELDS}
         form = ProgrammeEditForm(initial={**initial, "version": programme.version})
@@ -133,14 +134,14 @@ def applicant_add(request, code):
     programme = get_programme_or_404(request.user, code)
     form = ApplicantForm(request.POST, programme=programme)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         services.add_applicant(request.user, programme, data["municipality"], data["version"])
-        return f"{data['municipality'].name} ist als Antragsteller eingetragen."
+        return Done(
+            f"{data['municipality'].name} ist als Antragsteller eingetragen.", _programme_url(code)
+        )
 
-    message = perform(form, action)
-    if message:
-        messages.success(request, message)
-        return redirect("funding:programme", code=code)
+    if response := run_form_action(request, form, action):
+        return response
     context = _detail_context(programme, applicant_form=form)
     return render(request, "funding/population/detail.html", context, status=400)
 
@@ -152,12 +153,11 @@ def applicant_remove(request, code, pk):
     programme = get_programme_or_404(request.user, code)
     form = VersionForm(request.POST)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         services.remove_applicant(request.user, programme, pk, data["version"])
-        return "Der Antragsteller wurde entfernt."
+        return Done("Der Antragsteller wurde entfernt.", _programme_url(code))
 
-    flash_result(request, form, perform(form, action))
-    return redirect("funding:programme", code=code)
+    return run_button_action(request, form, action, _programme_url(code))
 
 
 @login_required

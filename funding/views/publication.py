@@ -5,25 +5,26 @@ from __future__ import annotations
 
 import io
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from funding import services, sheet
 from funding.computation import plan_for_year
 from funding.exports import allocation as exports
-from funding.forms import PublishForm
+from funding.forms.publication import PublishForm
 from funding.models import Allocation, AllocationRevision, PersonList
 from funding.pdf import render_sheet_pdf
 from funding.split import SplitError
-from funding.views.common import base_url, get_allocation_or_404, get_year_or_404, perform
+from funding.views.common import base_url, get_allocation_or_404, get_year_or_404
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
 from imcase.organisation.access import role_required
 from imcase.organisation.models import Role
+from imcase.web.actions import Done, run_form_action
 
 
 @login_required
@@ -34,19 +35,18 @@ def preview(request, year):
     form = PublishForm(request.POST or None)
     if request.method == "POST":
 
-        def action(data: dict) -> str:
+        def action(data: dict) -> Done:
             revision = services.publish(
                 request.user, funding_year, data["fingerprint"], data["note"], base_url(request)
             )
-            return (
+            return Done(
                 f"Die Verteilung wurde als Revision {revision.number} veröffentlicht; die "
-                "Gemeinden wurden per E-Mail benachrichtigt."
+                "Gemeinden wurden per E-Mail benachrichtigt.",
+                reverse("funding:year", kwargs={"year": year}),
             )
 
-        message = perform(form, action)
-        if message:
-            messages.success(request, message)
-            return redirect("funding:year", year=year)
+        if response := run_form_action(request, form, action):
+            return response
     plan, error = None, ""
     try:
         plan = plan_for_year(funding_year)

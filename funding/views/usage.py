@@ -11,22 +11,24 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from funding.exports.usage import compile_usage, write_usage_xlsx
-from funding.forms import VersionForm
-from funding.forms_usage import ReopenForm, UsageReportForm
+from funding.forms.common import VersionForm
+from funding.forms.usage import ReopenForm, UsageReportForm
 from funding.models import SACHBERICHT_MAX_CHARS, FundingYear, UsageReport
 from funding.models.usage import providers_reported_by
-from funding.services import ServiceError
 from funding.services import usage as services
-from funding.views.common import flash_result, get_year_or_404, perform
+from funding.views.common import get_year_or_404
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.errors import ServiceError
 from imcase.exports.xlsx import CONTENT_TYPE
 from imcase.organisation.access import role_required, scope_for
 from imcase.organisation.models import Role
+from imcase.web.actions import Done, run_button_action, run_form_action
 
 REPORTERS = (Role.TEAM_LEAD, Role.MUNICIPALITY)
 FIELDS = ("staff_costs", "other_costs", "vza", "sachbericht")
@@ -39,6 +41,10 @@ def get_report_or_404(user, code) -> UsageReport:
         ),
         code=code,
     )
+
+
+def _report_url(code) -> str:
+    return reverse("funding:usage", kwargs={"code": code})
 
 
 @login_required
@@ -123,14 +129,15 @@ def detail(request, code):
             return redirect("funding:usage", code=code)
         form = UsageReportForm(request.POST)
 
-        def action(data: dict) -> str:
+        def action(data: dict) -> Done:
             services.save_report(request.user, report, data, data["version"])
-            return "Der Verwendungsnachweis wurde gespeichert (noch nicht eingereicht)."
+            return Done(
+                "Der Verwendungsnachweis wurde gespeichert (noch nicht eingereicht).",
+                _report_url(code),
+            )
 
-        message = perform(form, action)
-        if message:
-            messages.success(request, message)
-            return redirect("funding:usage", code=code)
+        if response := run_form_action(request, form, action):
+            return response
         context = _context(request, report, form=form)
         return render(request, "funding/usage/detail.html", context, status=400)
     return render(request, "funding/usage/detail.html", _context(request, report))
@@ -143,12 +150,14 @@ def submit(request, code):
     report = get_report_or_404(request.user, code)
     form = VersionForm(request.POST)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         services.submit_report(request.user, report, data["version"])
-        return "Der Verwendungsnachweis wurde bei der Koordinierungsstelle eingereicht."
+        return Done(
+            "Der Verwendungsnachweis wurde bei der Koordinierungsstelle eingereicht.",
+            _report_url(code),
+        )
 
-    flash_result(request, form, perform(form, action))
-    return redirect("funding:usage", code=code)
+    return run_button_action(request, form, action, _report_url(code))
 
 
 @login_required
@@ -158,12 +167,14 @@ def review(request, code):
     report = get_report_or_404(request.user, code)
     form = VersionForm(request.POST)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         services.review_report(request.user, report, data["version"])
-        return f"Der Verwendungsnachweis von {report.provider.name} ist als geprüft markiert."
+        return Done(
+            f"Der Verwendungsnachweis von {report.provider.name} ist als geprüft markiert.",
+            _report_url(code),
+        )
 
-    flash_result(request, form, perform(form, action))
-    return redirect("funding:usage", code=code)
+    return run_button_action(request, form, action, _report_url(code))
 
 
 @login_required
@@ -173,14 +184,15 @@ def reopen(request, code):
     report = get_report_or_404(request.user, code)
     form = ReopenForm(request.POST)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         services.reopen_report(request.user, report, data["reason"], data["version"])
-        return f"Der Verwendungsnachweis von {report.provider.name} ist wieder zur Korrektur offen."
+        return Done(
+            f"Der Verwendungsnachweis von {report.provider.name} ist wieder zur Korrektur offen.",
+            _report_url(code),
+        )
 
-    message = perform(form, action)
-    if message:
-        messages.success(request, message)
-        return redirect("funding:usage", code=code)
+    if response := run_form_action(request, form, action):
+        return response
     context = _context(request, report, reopen_form=form)
     return render(request, "funding/usage/detail.html", context, status=400)
 

@@ -7,16 +7,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from funding import services
-from funding.forms import DeductionForm, FundingYearCreateForm, FundingYearEditForm, VersionForm
+from funding.forms.common import VersionForm
+from funding.forms.years import DeductionForm, FundingYearCreateForm, FundingYearEditForm
 from funding.models import Allocation, FundingYear, PersonList
-from funding.services import ServiceError
-from funding.views.common import base_url, flash_result, get_year_or_404, perform
+from funding.views.common import base_url, get_year_or_404
+from imcase.errors import ServiceError
 from imcase.organisation.access import role_required, scope_for
 from imcase.organisation.models import Landkreis, Role
+from imcase.web.actions import Done, run_button_action, run_form_action
 
 EDIT_FIELDS = (
     "land_total",
@@ -27,6 +30,10 @@ EDIT_FIELDS = (
     "reference_date",
     "list_deadline",
 )
+
+
+def _year_url(year: int) -> str:
+    return reverse("funding:year", kwargs={"year": year})
 
 
 @login_required
@@ -67,17 +74,14 @@ def year_create(request):
     landkreis = get_object_or_404(Landkreis, pk=scope_for(request.user).landkreis_id)
     form = FundingYearCreateForm(request.POST or None)
     if request.method == "POST":
-        created: list[FundingYear] = []
 
-        def action(data: dict) -> str:
+        def action(data: dict) -> Done:
             fields = {k: data[k] for k in EDIT_FIELDS}
-            created.append(services.create_year(request.user, landkreis, data["year"], fields))
-            return f"Das Förderjahr {data['year']} wurde angelegt."
+            created = services.create_year(request.user, landkreis, data["year"], fields)
+            return Done(f"Das Förderjahr {data['year']} wurde angelegt.", _year_url(created.year))
 
-        message = perform(form, action)
-        if message:
-            messages.success(request, message)
-            return redirect("funding:year", year=created[0].year)
+        if response := run_form_action(request, form, action):
+            return response
     status = 400 if form.errors else 200
     return render(
         request,
@@ -94,15 +98,13 @@ def year_edit(request, year):
     if request.method == "POST":
         form = FundingYearEditForm(request.POST)
 
-        def action(data: dict) -> str:
+        def action(data: dict) -> Done:
             fields = {k: data[k] for k in EDIT_FIELDS}
             services.update_year(request.user, funding_year, fields, data["version"])
-            return "Die Angaben zum Förderjahr wurden gespeichert."
+            return Done("Die Angaben zum Förderjahr wurden gespeichert.", _year_url(year))
 
-        message = perform(form, action)
-        if message:
-            messages.success(request, message)
-            return redirect("funding:year", year=year)
+        if response := run_form_action(request, form, action):
+            return response
     else:
         initial = {k: getattr(funding_year, k) for k in EDIT_FIELDS}
         form = FundingYearEditForm(initial={**initial, "version": funding_year.version})
@@ -151,16 +153,14 @@ def deduction_add(request, year):
     funding_year = get_year_or_404(request.user, year)
     form = DeductionForm(request.POST)
 
-    def action(data: dict) -> str:
+    def action(data: dict) -> Done:
         services.add_deduction(
             request.user, funding_year, data["name"], data["amount"], data["version"]
         )
-        return f"Der Abzug „{data['name']}“ wurde eingetragen."
+        return Done(f"Der Abzug „{data['name']}“ wurde eingetragen.", _year_url(year))
 
-    message = perform(form, action)
-    if message:
-        messages.success(request, message)
-        return redirect("funding:year", year=year)
+    if response := run_form_action(request, form, action):
+        return response
     context = _year_context(request, funding_year, deduction_form=form)
     return render(request, "funding/year_detail.html", context, status=400)
 
@@ -171,15 +171,12 @@ def deduction_add(request, year):
 def deduction_remove(request, year, pk):
     funding_year = get_year_or_404(request.user, year)
     form = VersionForm(request.POST)
-    message = perform(
-        form,
-        lambda data: (
-            services.remove_deduction(request.user, funding_year, pk, data["version"])
-            or "Der Abzug wurde entfernt."
-        ),
-    )
-    flash_result(request, form, message)
-    return redirect("funding:year", year=year)
+
+    def action(data: dict) -> Done:
+        services.remove_deduction(request.user, funding_year, pk, data["version"])
+        return Done("Der Abzug wurde entfernt.", _year_url(year))
+
+    return run_button_action(request, form, action, _year_url(year))
 
 
 @login_required

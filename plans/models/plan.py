@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from clients.models import Client
+from imcase.locking import Versioned
 from imcase.organisation.access import scope_for
 
 
@@ -41,7 +42,7 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(scope_for(user).client_q("client__municipality"))
 
 
-class Plan(models.Model):
+class Plan(Versioned, models.Model):
     """The Integrationsplan of one client. ``code`` is the opaque identifier in URLs.
 
     ``lock_version`` is raised by every change to any part of the plan (optimistic locking):
@@ -53,6 +54,7 @@ class Plan(models.Model):
         Client, on_delete=models.CASCADE, related_name="plan", verbose_name="Klient:in"
     )
     lock_version = models.PositiveIntegerField(default=1, editable=False)
+    version_field = "lock_version"
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -34,7 +34,8 @@ def get_goal_or_404(user, code, *, for_update: bool = False) -> Goal:
     )
 
 
-def get_client_or_404(user, code) -> Client:
+def get_writable_client_or_404(user, code) -> Client:
+    """The client if the user may start its plan: a case worker who sees it (404 otherwise)."""
     if not scope_for(user).is_case_worker:
         raise Http404
     return get_object_or_404(Client.objects.visible_to(user), code=code)

@@ -3,15 +3,15 @@ edit form and the history of evaluations, steps, marking a step done, and the ev
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.web.actions import Done, run_button_action, run_form_action
 from plans import services
 from plans.forms import EvaluationForm, GoalForm, StepDoneForm, StepForm
 from plans.models import Goal
@@ -47,17 +47,18 @@ def goal_add(request, code, part):
     if part not in Goal.Part.values:
         raise Http404
     form = GoalForm(request.POST, goal_fields=goal_fields(), part=part)
-    if form.is_valid():
-        try:
-            version = plan.versions.get(is_current=True)
-            goal = services.add_goal(
-                request.user, version, _goal_input(form), expected_lock=form.cleaned_data["lock"]
-            )
-        except services.ServiceError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Das Ziel wurde in Teil {goal.part} aufgenommen.")
-            return redirect(plan_url(plan, _goal_anchor(goal)))
+
+    def action(data: dict) -> Done:
+        version = plan.versions.get(is_current=True)
+        goal = services.add_goal(
+            request.user, version, _goal_input(form), expected_lock=data["lock"]
+        )
+        return Done(
+            f"Das Ziel wurde in Teil {goal.part} aufgenommen.", plan_url(plan, _goal_anchor(goal))
+        )
+
+    if response := run_form_action(request, form, action):
+        return response
     return render_plan(request, plan, bound={f"goal_{part}": form})
 
 
@@ -71,19 +72,18 @@ def goal_detail(request, code):
         fields = goal_fields(include=goal.field)
         if request.method == "POST":
             form = GoalForm(request.POST, goal_fields=fields)
-            if form.is_valid():
-                try:
-                    services.update_goal(
-                        request.user,
-                        goal,
-                        _goal_input(form),
-                        expected_lock=form.cleaned_data["lock"],
-                    )
-                except services.ServiceError as error:
-                    form.add_error(None, error)
-                else:
-                    messages.success(request, "Die Änderungen am Ziel wurden gespeichert.")
-                    return redirect(plan_url(plan, _goal_anchor(goal)))
+
+            def action(data: dict) -> Done:
+                services.update_goal(
+                    request.user, goal, _goal_input(form), expected_lock=data["lock"]
+                )
+                return Done(
+                    "Die Änderungen am Ziel wurden gespeichert.",
+                    plan_url(plan, _goal_anchor(goal)),
+                )
+
+            if response := run_form_action(request, form, action):
+                return response
         else:
             form = GoalForm(
                 goal_fields=fields,
@@ -119,25 +119,16 @@ def step_add(request, code):
     goal = get_goal_or_404(request.user, code, for_update=True)
     plan = goal.version.plan
     form = StepForm(request.POST, goal=goal, services=regular_services())
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_step(
-                request.user,
-                goal,
-                services.StepInput(
-                    what=data["what"],
-                    who=data["who"],
-                    service=data["service"],
-                    due_on=data["due_on"],
-                ),
-                expected_lock=data["lock"],
-            )
-        except services.ServiceError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Der Schritt wurde gespeichert.")
-            return redirect(plan_url(plan, _goal_anchor(goal)))
+
+    def action(data: dict) -> Done:
+        step = services.StepInput(
+            what=data["what"], who=data["who"], service=data["service"], due_on=data["due_on"]
+        )
+        services.add_step(request.user, goal, step, expected_lock=data["lock"])
+        return Done("Der Schritt wurde gespeichert.", plan_url(plan, _goal_anchor(goal)))
+
+    if response := run_form_action(request, form, action):
+        return response
     return render_plan(request, plan, bound={("step", goal.pk): form})
 
 
@@ -148,20 +139,22 @@ def step_done(request, code, pk):
     step = get_object_or_404(goal.steps.all(), pk=pk)
     plan = goal.version.plan
     form = StepDoneForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Die Eingabe war unvollständig. Bitte versuchen Sie es erneut.")
-        return redirect(plan_url(plan, _goal_anchor(goal)))
-    done = form.cleaned_data["done"]
-    try:
+    back_to = plan_url(plan, _goal_anchor(goal))
+
+    def action(data: dict) -> Done:
         services.set_step_done(
-            request.user, step, done, timezone.localdate(), expected_lock=form.cleaned_data["lock"]
+            request.user, step, data["done"], timezone.localdate(), expected_lock=data["lock"]
         )
-    except services.ServiceError as error:
-        messages.error(request, error.messages[0])
-    else:
-        state = "erledigt" if done else "wieder offen"
-        messages.success(request, f"Der Schritt „{step.what}“ ist {state}.")
-    return redirect(plan_url(plan, _goal_anchor(goal)))
+        state = "erledigt" if data["done"] else "wieder offen"
+        return Done(f"Der Schritt „{step.what}“ ist {state}.", back_to)
+
+    return run_button_action(
+        request,
+        form,
+        action,
+        back_to,
+        invalid_message="Die Eingabe war unvollständig. Bitte versuchen Sie es erneut.",
+    )
 
 
 @login_required
@@ -170,25 +163,23 @@ def goal_evaluate(request, code):
     goal = get_goal_or_404(request.user, code, for_update=True)
     plan = goal.version.plan
     form = EvaluationForm(request.POST, goal=goal)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            evaluation = services.evaluate_goal(
-                request.user,
-                goal,
-                data["evaluated_on"],
-                data["result"],
-                expected_lock=data["lock"],
-                note=data["note"],
-                rating=data["rating"],
-            )
-        except services.ServiceError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                f"Die Auswertung wurde gespeichert; das Ziel ist jetzt "
-                f"„{evaluation.get_result_display()}“.",
-            )
-            return redirect(plan_url(plan, _goal_anchor(goal)))
+
+    def action(data: dict) -> Done:
+        evaluation = services.evaluate_goal(
+            request.user,
+            goal,
+            data["evaluated_on"],
+            data["result"],
+            expected_lock=data["lock"],
+            note=data["note"],
+            rating=data["rating"],
+        )
+        return Done(
+            "Die Auswertung wurde gespeichert; das Ziel ist jetzt "
+            f"„{evaluation.get_result_display()}“.",
+            plan_url(plan, _goal_anchor(goal)),
+        )
+
+    if response := run_form_action(request, form, action):
+        return response
     return render_plan(request, plan, bound={("evaluate", goal.pk): form})

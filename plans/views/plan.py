@@ -3,7 +3,6 @@ its dates, the independence ratings and the Fortschreibung."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.web.actions import Done, run_form_action
 from plans import services
 from plans.forms import (
     ContinueForm,
@@ -27,8 +27,8 @@ from plans.models import Goal, Plan, PlanVersion
 from plans.queries import goals_of, independence_progress
 from plans.views.common import (
     can_edit,
-    get_client_or_404,
     get_plan_or_404,
+    get_writable_client_or_404,
     goal_fields,
     regular_services,
 )
@@ -40,26 +40,26 @@ def plan_url(plan: Plan, anchor: str = "") -> str:
 
 @login_required
 def plan_create(request, client_code):
-    client = get_client_or_404(request.user, client_code)
+    client = get_writable_client_or_404(request.user, client_code)
     existing = Plan.objects.filter(client=client).first()
     if existing is not None:
         return redirect(plan_url(existing))
     fields = goal_fields()
     form = PlanCreateForm(request.POST or None, goal_fields=fields)
-    if request.method == "POST" and form.is_valid():
-        try:
+    if request.method == "POST":
+
+        def action(data: dict) -> Done:
             plan = services.create_plan(
                 request.user,
                 client,
-                form.cleaned_data["agreed_on"],
-                form.cleaned_data["next_review_on"],
+                data["agreed_on"],
+                data["next_review_on"],
                 ratings=form.ratings(),
             )
-        except services.ServiceError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Der Integrationsplan wurde angelegt.")
-            return redirect(plan_url(plan))
+            return Done("Der Integrationsplan wurde angelegt.", plan_url(plan))
+
+        if response := run_form_action(request, form, action):
+            return response
     record(request.user, AuditEntry.Action.VIEW, client, label=client.aktenzeichen, event="plan")
     return render(request, "plans/plan_create.html", {"client": client, "form": form})
 
@@ -84,20 +84,19 @@ def version_detail(request, code, number):
 def plan_dates(request, code):
     plan = get_plan_or_404(request.user, code, for_update=True)
     form = DatesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.update_dates(
-                request.user,
-                plan,
-                form.cleaned_data["agreed_on"],
-                form.cleaned_data["next_review_on"],
-                expected_lock=form.cleaned_data["lock"],
-            )
-        except services.ServiceError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Die Daten des Plans wurden gespeichert.")
-            return redirect(plan_url(plan))
+
+    def action(data: dict) -> Done:
+        services.update_dates(
+            request.user,
+            plan,
+            data["agreed_on"],
+            data["next_review_on"],
+            expected_lock=data["lock"],
+        )
+        return Done("Die Daten des Plans wurden gespeichert.", plan_url(plan))
+
+    if response := run_form_action(request, form, action):
+        return response
     return render_plan(request, plan, bound={"dates": form})
 
 
@@ -106,24 +105,23 @@ def plan_dates(request, code):
 def plan_continue(request, code):
     plan = get_plan_or_404(request.user, code, for_update=True)
     form = ContinueForm(request.POST)
-    if form.is_valid():
-        try:
-            version = services.continue_plan(
-                request.user,
-                plan,
-                form.cleaned_data["agreed_on"],
-                expected_lock=form.cleaned_data["lock"],
-                next_review_on=form.review_date(),
-            )
-        except services.ServiceError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                f"Der Plan wurde fortgeschrieben (Fassung {version.number}); die offenen Ziele "
-                "wurden übernommen.",
-            )
-            return redirect(plan_url(plan))
+
+    def action(data: dict) -> Done:
+        version = services.continue_plan(
+            request.user,
+            plan,
+            data["agreed_on"],
+            expected_lock=data["lock"],
+            next_review_on=form.review_date(),
+        )
+        return Done(
+            f"Der Plan wurde fortgeschrieben (Fassung {version.number}); die offenen Ziele "
+            "wurden übernommen.",
+            plan_url(plan),
+        )
+
+    if response := run_form_action(request, form, action):
+        return response
     return render_plan(request, plan, bound={"continue": form})
 
 
@@ -132,20 +130,18 @@ def plan_continue(request, code):
 def plan_ratings(request, code):
     plan = get_plan_or_404(request.user, code, for_update=True)
     form = RatingsForm(request.POST, goal_fields=goal_fields())
-    if form.is_valid():
-        try:
-            services.rate_independence(
-                request.user,
-                plan,
-                form.ratings(),
-                form.cleaned_data["rated_on"],
-                expected_lock=form.cleaned_data["lock"],
-            )
-        except services.ServiceError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Die Einschätzung der Selbständigkeit wurde gespeichert.")
-            return redirect(plan_url(plan, "selbstaendigkeit"))
+
+    def action(data: dict) -> Done:
+        services.rate_independence(
+            request.user, plan, form.ratings(), data["rated_on"], expected_lock=data["lock"]
+        )
+        return Done(
+            "Die Einschätzung der Selbständigkeit wurde gespeichert.",
+            plan_url(plan, "selbstaendigkeit"),
+        )
+
+    if response := run_form_action(request, form, action):
+        return response
     return render_plan(request, plan, bound={"ratings": form})
 
 

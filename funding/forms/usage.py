@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from funding.formatting import number
-from funding.forms import AMOUNT_ERRORS, VersionForm
+from funding.forms.common import AMOUNT_ERRORS, VersionForm
 from funding.models import SACHBERICHT_MAX_CHARS
 
 
