@@ -1,5 +1,6 @@
 """The registries through which the apps reach the core's pages and runs: home-page panels per
-role, caseload sections, retention subjects and steps, the client-list export."""
+role, caseload sections, sections of the client's page, retention subjects and steps, the
+client-list export."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from clients import client_page
 from clients.caseload import caseload_sections
 from clients.retention import ClosedCases
 from imcase.alerts import retention
@@ -89,3 +91,23 @@ def test_retention_knows_its_subjects_and_steps_from_the_apps():
 
 def test_client_list_export_is_registered_from_the_clients_app():
     assert type(get_export("client_list")).__module__ == "clients.exports"
+
+
+def test_a_client_page_section_shows_on_the_client_page_after_the_plan(world, client, monkeypatch):
+    monkeypatch.setattr(client_page, "SECTIONS", dict(client_page.SECTIONS))
+    client_page.client_page_section(order=20)(
+        lambda user, shown, today: (
+            "home/heading.html",
+            {"heading": f"Zusatz zu {shown.last_name}"},
+        )
+    )
+    client.force_login(world.owner)
+
+    content = client.get(reverse("clients:detail", args=[world.client.code])).content.decode()
+
+    assert content.index('id="plan-titel"') < content.index("Zusatz zu Haddad")
+
+
+def test_plans_register_their_summary_on_the_client_page():
+    modules = {section.function.__module__ for section in client_page.SECTIONS.values()}
+    assert modules == {"plans.client_page"}
