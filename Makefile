@@ -1,11 +1,11 @@
 # imcase – developer, test and deployment entry points.
 #
 #   make run      demo server on http://127.0.0.1:8000/ (SQLite, no broker, demo data)
-#   make test     services + Debian test packages + ruff + pytest (PostgreSQL, Redis),
-#                 then the clock-following tests again as of LATER_DAYS
+#   make test     services + Debian test packages + ruff + lint-imports + pytest (PostgreSQL,
+#                 Redis), then the clock-following tests again as of LATER_DAYS
 #   make bench    performance benchmark against PostgreSQL (database imcase_bench)
 #   make worker   Celery worker          make beat   Celery beat
-#   make lint     ruff check + format check    make format   apply ruff format + fixes
+#   make lint     ruff check + format check + import contracts    make format   ruff fixes
 #   make clean    remove .venv, var/, staticfiles/
 
 SHELL := bash
@@ -98,6 +98,8 @@ test: services test-deps venv
 	@$(BIN)/ruff check .
 	@echo "==> ruff format --check"
 	@$(BIN)/ruff format --check .
+	@echo "==> lint-imports (layers)"
+	@$(BIN)/lint-imports
 	@echo "==> pytest"
 	@$(TEST_ENV) DATABASE_URL=$(PG)/imcase $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 	@for day in $(LATER_DAYS); do \
@@ -130,6 +132,7 @@ beat: venv
 lint: venv
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
+	@$(BIN)/lint-imports
 
 format: venv
 	@$(BIN)/ruff format .

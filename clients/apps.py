@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ClientsConfig(AppConfig):
     name = "clients"
     verbose_name = "Klient:innen"
+
+    def ready(self) -> None:
+        # Every app's ``caseload`` module registers its sections of "Meine Fälle – fällig",
+        # its ``client_page`` module what it shows on the client's page.
+        from clients.caseload import discover_caseload_sections
+        from clients.client_page import discover_client_page_sections
+
+        discover_caseload_sections()
+        discover_client_page_sections()

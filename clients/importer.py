@@ -33,6 +33,7 @@ from clients.services import window_start_for
 from clients.window import Window
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record_many
+from imcase.dates import german_date
 from imcase.organisation.models import Landkreis, Municipality
 
 HEADER = (
@@ -349,7 +350,7 @@ def _parse_row(line: int, cells: list, today: dt.date, problems: list[Problem]) 
     first_name = required_text("Vorname", 120)
     birth_date = _date(values["Geburtsdatum"], "Geburtsdatum", problem, required=True)
     if birth_date and birth_date > today:
-        problem(f"Geburtsdatum '{birth_date:%d.%m.%Y}' liegt in der Zukunft.")
+        problem(f"Geburtsdatum '{german_date(birth_date)}' liegt in der Zukunft.")
     sex = choice("Geschlecht", SEXES, "m, w, d")
     nationality = _text(values["Staatsangehörigkeit"]).upper()
     if nationality and not is_valid_alpha3(nationality):
@@ -376,7 +377,7 @@ def _parse_row(line: int, cells: list, today: dt.date, problems: list[Problem]) 
     ):
         problem("Zuweisungsdatum fehlt; leer bleiben darf es nur beim Aufenthaltsstatus §24.")
     if assignment_date and birth_date and assignment_date < birth_date:
-        problem(f"Zuweisungsdatum '{assignment_date:%d.%m.%Y}' liegt vor dem Geburtsdatum.")
+        problem(f"Zuweisungsdatum '{german_date(assignment_date)}' liegt vor dem Geburtsdatum.")
     arrival_kind = choice("Zugangsart", ARRIVAL_KINDS, "Zuweisung, Familiennachzug, Geburt")
     household_key = _text(values["Haushalt"])
     if len(household_key) > 40:

@@ -1,5 +1,5 @@
-"""Finding clients: the spelling-tolerant name search, the list filters and the caseload
-("Meine Fälle – fällig").
+"""Finding clients: the spelling-tolerant name search and the list filters (the caseload
+"Meine Fälle – fällig" is in ``clients.caseload``).
 
 Names of refugees reach the files in many transliterations (Mohammed, Mohamad, Muhammad;
 Youssef, Yusuf, Jussuf; Al-Hassan, Alhasan). On PostgreSQL the search therefore compares each
@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
@@ -28,23 +27,15 @@ from django.db.models import (
     Case,
     F,
     FloatField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Greatest
-from django.utils.dateformat import format as format_date
-from django.utils.timezone import localtime
 
 from clients.forms.list import ClientFilterForm
-from clients.models import Client, Consultation, WindowExtension
-from clients.window import ENDS_SOON_DAYS, WindowStatus
-from imcase.dates import german_date
-from imcase.organisation.access import scope_for
-from imcase.organisation.models import Role
+from clients.models import Client
 
 MAX_SEARCH_WORDS = 4
 NAME_THRESHOLD = 0.5
@@ -198,137 +189,3 @@ def with_window_states(clients: Iterable[Client], today: dt.date) -> list[Client
     for client in rows:
         client.window_state = client.window_status(today)
     return rows
-
-
-# --- Caseload ("Meine Fälle – fällig") ---------------------------------------------------
-
-NO_CONTACT_DAYS = 90
-APPOINTMENT_DAYS = 14
-SECTION_LIMIT = 100
-
-
-@dataclass
-class CaseloadRow:
-    client: Client
-    detail: str
-
-
-@dataclass
-class CaseloadSection:
-    key: str
-    title: str
-    detail_label: str
-    rows: list[CaseloadRow] = field(default_factory=list)
-    count: int = 0
-
-    @property
-    def truncated(self) -> bool:
-        return self.count > len(self.rows)
-
-
-def caseload_clients(user) -> QuerySet:
-    """Open cases the user answers for: a manager's own clients; a team lead's team region."""
-    clients = Client.objects.visible_to(user).filter(status=Client.Status.OPEN)
-    if scope_for(user).role == Role.MANAGER:
-        clients = clients.filter(manager=user)
-    return clients.select_related("municipality", "manager")
-
-
-def _section(
-    key: str,
-    title: str,
-    detail_label: str,
-    queryset: QuerySet,
-    detail: Callable[[Client], str],
-) -> CaseloadSection:
-    rows = list(queryset[:SECTION_LIMIT])
-    count = len(rows) if len(rows) < SECTION_LIMIT else queryset.count()
-    return CaseloadSection(
-        key=key,
-        title=title,
-        detail_label=detail_label,
-        rows=[CaseloadRow(client, detail(client)) for client in rows],
-        count=count,
-    )
-
-
-def caseload_sections(user, today: dt.date) -> list[CaseloadSection]:
-    """What needs the user's attention on ``today``, one section per reason (a client may
-    appear in several). Each section is one query, plus a count when it is longer than
-    ``SECTION_LIMIT``."""
-    clients = caseload_clients(user)
-    visible_consultations = Consultation.objects.visible_to(user).filter(
-        participants__client=OuterRef("pk")
-    )
-    ends_soon = clients.with_window_status(WindowStatus.ENDS_SOON, today).order_by(
-        "window_end", "last_name", "pk"
-    )
-    ended = clients.with_window_status(WindowStatus.ENDED, today).order_by(
-        "window_end", "last_name", "pk"
-    )
-    pending = WindowExtension.objects.filter(
-        client=OuterRef("pk"), decision=WindowExtension.Decision.PENDING
-    ).values("requested_at")[:1]
-    extension_requested = (
-        clients.annotate(extension_requested_at=Subquery(pending))
-        .filter(extension_requested_at__isnull=False)
-        .order_by("extension_requested_at", "pk")
-    )
-    soonest = (
-        visible_consultations.filter(next_appointment__date__gte=today)
-        .order_by("next_appointment")
-        .values("next_appointment")[:1]
-    )
-    appointments = (
-        clients.annotate(upcoming_appointment=Subquery(soonest))
-        .filter(
-            upcoming_appointment__date__lte=today + dt.timedelta(days=APPOINTMENT_DAYS),
-        )
-        .order_by("upcoming_appointment", "pk")
-    )
-    latest = visible_consultations.order_by("-date").values("date")[:1]
-    no_contact = (
-        clients.annotate(last_contact=Subquery(latest))
-        .filter(
-            Q(last_contact__isnull=True)
-            | Q(last_contact__lt=today - dt.timedelta(days=NO_CONTACT_DAYS))
-        )
-        .order_by(F("last_contact").asc(nulls_first=True), "last_name", "pk")
-    )
-    return [
-        _section(
-            "endet",
-            f"Beratungszeitraum endet in den nächsten {ENDS_SOON_DAYS} Tagen",
-            "letzter Beratungstag",
-            ends_soon,
-            lambda c: f"{german_date(c.window_end)} (noch {(c.window_end - today).days} Tage)",
-        ),
-        _section(
-            "beendet",
-            "Beratungszeitraum beendet, Ausleitung fehlt",
-            "letzter Beratungstag",
-            ended,
-            lambda c: german_date(c.window_end),
-        ),
-        _section(
-            "verlaengerung",
-            "Verlängerung beantragt, noch nicht entschieden",
-            "beantragt am",
-            extension_requested,
-            lambda c: german_date(localtime(c.extension_requested_at).date()),
-        ),
-        _section(
-            "termine",
-            f"Termine in den nächsten {APPOINTMENT_DAYS} Tagen",
-            "nächster Termin",
-            appointments,
-            lambda c: format_date(localtime(c.upcoming_appointment), "d.m.Y, H:i") + " Uhr",
-        ),
-        _section(
-            "ohne-kontakt",
-            f"Seit {NO_CONTACT_DAYS} Tagen kein Kontakt",
-            "letzter Kontakt",
-            no_contact,
-            lambda c: german_date(c.last_contact) if c.last_contact else "noch kein Kontakt",
-        ),
-    ]

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from funding.models import Allocation, PersonList
+from imcase.dates import german_date
 from imcase.organisation.models import Role, StaffMember
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def lists_sent(list_ids: list[int], base_url: str) -> int:
         }
         subject = (
             f"Integrationsmanagement {year.year}: Personenliste {person_list.municipality.name} "
-            f"bitte bis {year.list_deadline:%d.%m.%Y} prüfen"
+            f"bitte bis {german_date(year.list_deadline)} prüfen"
         )
         messages.append(
             _message(

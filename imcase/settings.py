@@ -1,6 +1,6 @@
 """imcase settings: one module, every deployment-specific value read from the environment.
 
-See README.md ("Konfiguration") for the variables. Defaults are for the local demo run:
+See README.md ("Configuration") for the variables. Defaults are for the local demo run:
 SQLite, no broker (Celery runs tasks inline), console e-mail.
 """
 

@@ -1,16 +1,13 @@
-"""Reads for plan pages, the client page and the caseload; each in a fixed number of queries
-whatever the number of goals."""
+"""Reads for plan pages and the client page; each in a fixed number of queries whatever the
+number of goals (the plans' caseload section is in ``plans.caseload``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Subquery
-from django.utils.formats import date_format
+from django.db.models import Prefetch
 
 from clients.models import Client
-from clients.search import CaseloadRow, CaseloadSection, caseload_clients
 from plans.models import (
     Evaluation,
     Goal,
@@ -110,34 +107,4 @@ def current_version(user, client: Client) -> PlanVersion | None:
         .filter(plan__in=Plan.objects.visible_to(user).filter(client=client))
         .select_related("plan__client")
         .first()
-    )
-
-
-def overdue_review_section(user, today: dt.date) -> CaseloadSection:
-    """Caseload section: open cases whose current plan's review date has passed (one query,
-    plus a count when the list is longer than the limit)."""
-    review_due = PlanVersion.objects.filter(plan__client=OuterRef("pk"), is_current=True).values(
-        "next_review_on"
-    )[:1]
-    clients = (
-        caseload_clients(user)
-        .annotate(review_due=Subquery(review_due))
-        .filter(review_due__lt=today)
-        .order_by("review_due", "last_name", "pk")
-    )
-    rows = list(clients[:OVERDUE_SECTION_LIMIT])
-    count = len(rows) if len(rows) < OVERDUE_SECTION_LIMIT else clients.count()
-    return CaseloadSection(
-        key="planueberpruefung",
-        title="Planüberprüfung überfällig",
-        detail_label="Überprüfung fällig seit",
-        rows=[
-            CaseloadRow(
-                client,
-                f"{date_format(client.review_due, 'd.m.Y')} "
-                f"({(today - client.review_due).days} Tage)",
-            )
-            for client in rows
-        ],
-        count=count,
     )

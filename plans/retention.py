@@ -10,10 +10,7 @@ deleted (their messages name the person).
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
-
-from imcase.alerts.models import Alert
-from imcase.alerts.retention import ANONYMISED, anonymiser
+from imcase.alerts.retention import ANONYMISED, anonymiser, delete_alerts
 from plans.models import Evaluation, Goal, PlanVersion, Step
 
 
@@ -28,17 +25,11 @@ def anonymise_plans(ids: list[int]) -> dict[str, int]:
         .update(what=ANONYMISED)
     )
     notes = Evaluation.objects.filter(goal__in=goals.values("pk")).exclude(note="").update(note="")
-    alerts = _delete_alerts(PlanVersion, versions.values("pk"))
-    alerts += _delete_alerts(Goal, goals.values("pk"))
+    alerts = delete_alerts(PlanVersion, versions.values("pk"))
+    alerts += delete_alerts(Goal, goals.values("pk"))
     return {
         "goal_texts": goal_texts,
         "step_texts": step_texts,
         "evaluation_notes": notes,
         "plan_alerts": alerts,
     }
-
-
-def _delete_alerts(model, ids) -> int:
-    subject_type = ContentType.objects.get_for_model(model)
-    deleted, _ = Alert.objects.filter(subject_type=subject_type, subject_id__in=ids).delete()
-    return deleted

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from imcase.alerts.context import CheckContext
 from imcase.alerts.registry import Finding, check
+from imcase.dates import german_date
 from imcase.organisation.models import Landkreis
 from reporting.kennzahlen.registry import first_year
 from reporting.models import Submission
@@ -47,7 +48,7 @@ def kennzahlen_not_submitted(ctx: CheckContext) -> Iterator[Finding]:
             due_date=due,
             link=link,
             message=(
-                f"Die Kennzahlentabelle {year} für {landkreis.name} war bis {due:%d.%m.%Y} "
+                f"Die Kennzahlentabelle {year} für {landkreis.name} war bis {german_date(due)} "
                 "beim Regierungspräsidium abzugeben; es gibt noch keine Abgabe."
             ),
         )

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 
 from funding.formatting import euro
 from funding.models import Allocation, FundingYear, PersonList
+from imcase.dates import german_date
 from imcase.organisation.models import Municipality
 from reporting.charts import BarChart
 
@@ -88,7 +89,7 @@ def funding_chart(user, municipalities: QuerySet[Municipality], today: dt.date) 
         value_header="Gemeinden",
         label_header="Stand der Liste",
         note=(
-            f"Rückmeldefrist: {year.list_deadline:%d.%m.%Y}. Beträge aus der zuletzt "
+            f"Rückmeldefrist: {german_date(year.list_deadline)}. Beträge aus der zuletzt "
             "veröffentlichten Verteilung."
         ),
         extra={

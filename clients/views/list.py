@@ -7,10 +7,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from clients.search import caseload_sections, filter_clients, with_window_states
+from clients.caseload import caseload_sections
+from clients.search import filter_clients, with_window_states
 from imcase.organisation.access import role_required
 from imcase.organisation.models import Role
-from plans.queries import overdue_review_section
 
 PAGE_SIZE = 50
 
@@ -30,5 +30,4 @@ def client_list(request):
 def caseload(request):
     today = timezone.localdate()
     sections = caseload_sections(request.user, today)
-    sections.append(overdue_review_section(request.user, today))
     return render(request, "clients/caseload.html", {"sections": sections})

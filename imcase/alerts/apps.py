@@ -7,7 +7,10 @@ class AlertsConfig(AppConfig):
     verbose_name = "Fristen und Hinweise"
 
     def ready(self) -> None:
-        # Every app's ``checks`` module registers its nightly checks (like Celery's autodiscover).
+        # Every app's ``checks`` module registers its nightly checks (like Celery's autodiscover),
+        # its ``retention`` module what the nightly anonymisation removes.
         from imcase.alerts.registry import discover_checks
+        from imcase.alerts.retention import discover_retention
 
         discover_checks()
+        discover_retention()

@@ -9,6 +9,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from imcase.dates import german_date
+
 
 class AlertQuerySet(models.QuerySet):
     def visible_to(self, user) -> AlertQuerySet:
@@ -25,9 +27,10 @@ class Alert(models.Model):
     """A deadline that needs someone's attention: one per recipient, subject, kind and due date.
 
     ``kind`` is the key of the registered check that raised it (see ``registry.py``); the
-    subject is the record the deadline belongs to (a client, an extension request, a staff
-    member, later a plan or a municipality list). ``message`` is German text for the app only;
-    the e-mail digest never carries it, because it names the person.
+    subject is the record the deadline belongs to, any model (a generic relation): a client, an
+    extension request, a plan version or goal, a municipality's person list, a funding year, a
+    Landkreis (its Kennzahlentabelle) or a staff member. ``message`` is German text for the app
+    only; the e-mail digest never carries it, because it names the person.
     """
 
     class Status(models.TextChoices):
@@ -75,7 +78,7 @@ class Alert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} fällig {self.due_date:%d.%m.%Y}"
+        return f"{self.kind} fällig {german_date(self.due_date)}"
 
     @property
     def kind_label(self) -> str:
@@ -100,4 +103,4 @@ class NightlyRun(models.Model):
         ordering = ["-day"]
 
     def __str__(self) -> str:
-        return f"Fristenprüfung {self.day:%d.%m.%Y}"
+        return f"Fristenprüfung {german_date(self.day)}"

@@ -83,6 +83,4 @@ def get_export(identifier: str) -> Export | None:
 
 def discover_exports() -> None:
     """Import ``<app>.exports`` of every installed app (called once from AppConfig.ready)."""
-    import imcase.exports.client_list  # noqa: F401  (the client list export, see its module)
-
     autodiscover_modules("exports")

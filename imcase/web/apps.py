@@ -5,3 +5,9 @@ class WebConfig(AppConfig):
     name = "imcase.web"
     label = "web"
     verbose_name = "Oberfläche"
+
+    def ready(self) -> None:
+        # Every app's ``panels`` module registers its panels on the home pages.
+        from imcase.web.home import discover_panels
+
+        discover_panels()

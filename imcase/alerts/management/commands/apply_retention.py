@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from imcase.alerts.retention import apply_retention
+from imcase.dates import german_date
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--today {today!r} ist kein Datum der Form JJJJ-MM-TT.") from exc
         result = apply_retention(day, dry_run=dry_run)
-        cutoff = f"{result.cutoff:%d.%m.%Y}"
+        cutoff = german_date(result.cutoff)
         if dry_run:
             self.stdout.write(
                 f"Probelauf: {result.clients} Fälle, abgeschlossen vor dem {cutoff} "

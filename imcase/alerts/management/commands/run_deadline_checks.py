@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from imcase.alerts.registry import all_checks
 from imcase.alerts.services import run_nightly
+from imcase.dates import german_date
 
 
 def _date(value: str) -> dt.date:
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Eine andere Fristenprüfung läuft gerade; dieser Lauf hat nichts geändert."
             )
-        self.stdout.write(f"Fristenprüfung für den {result.today:%d.%m.%Y}:")
+        self.stdout.write(f"Fristenprüfung für den {german_date(result.today)}:")
         for registered in all_checks():
             created = result.created.get(registered.kind, 0)
             line = f"  {registered.label}: {created} neu"

@@ -1,8 +1,6 @@
 """The client list as a background export: the same workbook as ``/klienten/export/``
-(``clients.exporter``), filtered like the list page, written by the task.
-
-It lives here because ``clients`` has no ``exports.py`` yet; moved there unchanged it would be
-found just the same (``discover_exports``).
+(``clients.exporter``), filtered like the list page, written by the task (registered under
+``client_list``, found at start-up by ``imcase.exports.registry.discover_exports``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,74 @@
+"""The clients' panels on the home pages of managers, team leads and the office
+(see ``imcase.web.home``)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from clients.models import Client, WindowExtension
+from imcase.organisation.models import Municipality, ProviderArea, Role, StaffMember, Team
+from imcase.web.home import home_panel
+
+
+@home_panel(Role.MANAGER, order=10)
+def my_clients(request, scope):
+    clients = Client.objects.visible_to(request.user)
+    mine = clients.filter(manager=request.user).select_related("municipality")
+    return "clients/panels/manager.html", {
+        "my_clients": mine[:25],
+        "my_count": mine.count(),
+        "visible_count": clients.count(),
+    }
+
+
+@home_panel(Role.TEAM_LEAD, order=10)
+def team_caseload(request, scope):
+    team = Team.objects.select_related("provider").get(pk=scope.team_id)
+    clients = Client.objects.visible_to(request.user)
+    members = (
+        StaffMember.objects.filter(team=team, user__isnull=False)
+        .select_related("user")
+        .annotate(caseload=Count("user__caseload", filter=Q(user__caseload__in=clients)))
+        .order_by("user__last_name")
+    )
+    return "clients/panels/team_lead.html", {
+        "team": team,
+        "members": members,
+        "client_count": clients.count(),
+        "pending_extensions": WindowExtension.objects.filter(
+            decision=WindowExtension.Decision.PENDING, client__in=clients
+        )
+        .select_related("client", "requested_by")
+        .order_by("requested_at"),
+    }
+
+
+@home_panel(Role.TEAM_LEAD, order=95)
+def team_client_list_link(request, scope):
+    return "clients/panels/team_lead_list_link.html", {}
+
+
+def _clients_per_municipality(user):
+    return Municipality.objects.visible_to(user).annotate(client_count=Count("clients"))
+
+
+@home_panel(Role.OFFICE, order=10)
+def office_figures(request, scope):
+    """Only sums: the office sees how many persons, never who."""
+    municipalities = _clients_per_municipality(request.user)
+    return "clients/panels/office_figures.html", {
+        "total_clients": sum(m.client_count for m in municipalities),
+        "staff_vza": StaffMember.objects.filter(
+            landkreis_id=scope.landkreis_id, role__in=[Role.MANAGER, Role.TEAM_LEAD]
+        ).aggregate(persons=Count("pk"), vza=Sum("vza")),
+    }
+
+
+@home_panel(Role.OFFICE, order=40)
+def office_municipalities(request, scope):
+    active_areas = ProviderArea.objects.active_on(timezone.localdate()).select_related("provider")
+    provider_by_municipality = {a.municipality_id: a.provider for a in active_areas}
+    municipalities = _clients_per_municipality(request.user).order_by("name")
+    rows = [(m, provider_by_municipality.get(m.pk), m.client_count) for m in municipalities]
+    return "clients/panels/office_municipalities.html", {"rows": rows}
