@@ -28,6 +28,7 @@ from clients.models.client import ResidenceStatus
 from clients.window import Window
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.dates import german_date
 from imcase.errors import ServiceError
 from imcase.locking import lock_visible
 from imcase.organisation.access import scope_for
@@ -339,10 +340,10 @@ def funded_participation(client: Client, day: dt.date, provider) -> bool:
     if day < window.start:
         raise ServiceError(
             f"Der Kontakt liegt vor dem Beginn des Beratungszeitraums von {client.full_name} "
-            f"({window.start:%d.%m.%Y})."
+            f"({german_date(window.start)})."
         )
     raise ServiceError(
-        f"Der Beratungszeitraum von {client.full_name} endete am {window.end:%d.%m.%Y}. "
+        f"Der Beratungszeitraum von {client.full_name} endete am {german_date(window.end)}. "
         "Ein Kontakt danach kann nicht als Beratung erfasst werden."
     )
 

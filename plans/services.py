@@ -19,6 +19,7 @@ from django.utils import timezone
 from clients.models import Client, RegularService
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.dates import german_date
 from imcase.errors import ServiceError, StaleVersionError
 from imcase.locking import lock_visible
 from imcase.organisation.access import scope_for
@@ -130,7 +131,8 @@ def _check_goal(data: GoalInput, version: PlanVersion) -> str:
         raise ServiceError("Unbekannter Stand des Ziels.")
     if data.target_date and data.target_date < version.agreed_on:
         raise ServiceError(
-            f"Das Zieldatum liegt vor der Vereinbarung des Plans ({version.agreed_on:%d.%m.%Y})."
+            "Das Zieldatum liegt vor der Vereinbarung des Plans "
+            f"({german_date(version.agreed_on)})."
         )
     return text
 
@@ -229,7 +231,7 @@ def continue_plan(
         if agreed_on < old.agreed_on:
             raise ServiceError(
                 "Die Fortschreibung kann nicht vor der bisherigen Fassung "
-                f"({old.agreed_on:%d.%m.%Y}) vereinbart werden."
+                f"({german_date(old.agreed_on)}) vereinbart werden."
             )
         old.is_current = False
         old.superseded_at = timezone.now()
@@ -374,7 +376,7 @@ def evaluate_goal(
         if evaluated_on < version.agreed_on:
             raise ServiceError(
                 "Die Auswertung liegt vor der Vereinbarung dieser Fassung "
-                f"({version.agreed_on:%d.%m.%Y})."
+                f"({german_date(version.agreed_on)})."
             )
         goal = Goal.objects.select_related("field").get(pk=goal.pk)
         evaluation = Evaluation.objects.create(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clients.window import ENDS_SOON_DAYS, Window, WindowStatus
+from imcase.dates import german_date
 from imcase.locking import Versioned
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Municipality, Provider
@@ -234,7 +235,7 @@ class Consent(models.Model):
         ordering = ["-given_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.given_on:%d.%m.%Y})"
+        return f"{self.get_kind_display()} ({german_date(self.given_on)})"
 
     @property
     def is_active(self) -> bool:
@@ -312,7 +313,7 @@ class Move(models.Model):
         ordering = ["-moved_on"]
 
     def __str__(self) -> str:
-        return f"{self.from_municipality} → {self.to_municipality} ({self.moved_on:%d.%m.%Y})"
+        return f"{self.from_municipality} → {self.to_municipality} ({german_date(self.moved_on)})"
 
     @property
     def is_handover(self) -> bool:

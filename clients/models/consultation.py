@@ -10,6 +10,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from clients.models.client import Client
+from imcase.dates import german_date
 from imcase.locking import Versioned
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Provider
@@ -100,7 +101,7 @@ class Consultation(Versioned, models.Model):
         ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} am {self.date:%d.%m.%Y}"
+        return f"{self.get_kind_display()} am {german_date(self.date)}"
 
 
 class ConsultationParticipant(models.Model):

@@ -26,6 +26,7 @@ from clients.forms.case import (
 )
 from clients.models import Client, WindowExtension
 from clients.views.common import get_writable_client_or_404
+from imcase.dates import german_date
 from imcase.web.actions import Done, run_form_action
 
 
@@ -112,7 +113,7 @@ def extension_decide(request, pk):
             client.refresh_from_db()
             return (
                 "Die Verlängerung wurde genehmigt. Letzter Beratungstag: "
-                f"{client.window_end:%d.%m.%Y}."
+                f"{german_date(client.window_end)}."
             )
         return "Der Verlängerungsantrag wurde abgelehnt."
 
@@ -131,7 +132,8 @@ def move(request, code):
             request.user, client, data["to_municipality"], data["moved_on"]
         )
         message = (
-            f"Der Umzug nach {moved.to_municipality} am {moved.moved_on:%d.%m.%Y} wurde erfasst."
+            f"Der Umzug nach {moved.to_municipality} am {german_date(moved.moved_on)} "
+            "wurde erfasst."
         )
         if moved.is_handover:
             receiver = moved.to_provider or "den zuständigen Träger"
@@ -150,7 +152,7 @@ def close(request, code):
     def perform(data: dict) -> str:
         closed = services.close_case(request.user, client, data["reason"], data["closed_on"])
         return (
-            f"Der Fall wurde zum {closed.closed_on:%d.%m.%Y} ausgeleitet "
+            f"Der Fall wurde zum {german_date(closed.closed_on)} ausgeleitet "
             f"(Grund: {closed.get_closed_reason_display()})."
         )
 

@@ -33,6 +33,7 @@ from clients.views.common import (
 from clients.window import WindowStatus
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.dates import german_date
 from imcase.organisation.access import scope_for
 from imcase.web.actions import Done, run_button_action, run_form_action
 
@@ -61,7 +62,7 @@ def consultation_create(request, code):
     def action(data: dict) -> Done:
         consultation = log_consultation(request.user, form.to_input(data["participants"]))
         return Done(
-            f"Der Kontakt vom {consultation.date:%d.%m.%Y} wurde gespeichert.",
+            f"Der Kontakt vom {german_date(consultation.date)} wurde gespeichert.",
             _contact_url(client, consultation),
         )
 

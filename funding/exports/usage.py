@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from funding.models import SELF_RUNNING, AllocationRevision, FundingYear, UsageReport
 from funding.models.decisions import latest_revision
+from imcase.dates import german_date
 from imcase.exports import xlsx
 from imcase.organisation.models import Municipality, Provider, ProviderArea
 
@@ -194,7 +195,7 @@ def _cover(
     sheet.append([])
     basis = (
         f"Verteilung Revision {revision.number} vom "
-        f"{timezone.localtime(revision.published_at):%d.%m.%Y}"
+        f"{german_date(timezone.localtime(revision.published_at))}"
         if revision
         else "Verteilung noch nicht veröffentlicht"
     )

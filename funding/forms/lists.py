@@ -6,6 +6,7 @@ from django import forms
 
 from funding.forms.common import DATE_ERRORS, DATE_WIDGET, VersionForm
 from funding.models import ListEntry, PersonList
+from imcase.dates import german_date
 
 
 class StrikeForm(VersionForm):
@@ -51,6 +52,6 @@ class ChildForm(VersionForm):
         super().__init__(*args, **kwargs)
         parents = person_list.entries.filter(kind=ListEntry.Kind.ASSIGNED, struck=False)
         self.fields["parent"].choices = [("", "– bitte wählen –")] + [
-            (entry.pk, f"{entry.last_name}, {entry.first_name} ({entry.birth_date:%d.%m.%Y})")
+            (entry.pk, f"{entry.last_name}, {entry.first_name} ({german_date(entry.birth_date)})")
             for entry in parents
         ]

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from funding.models.year import FundingYear
+from imcase.dates import german_date
 from imcase.locking import Versioned
 from imcase.organisation.access import NOTHING, scope_for
 from imcase.organisation.models import Municipality, Role
@@ -177,7 +178,7 @@ class ListEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.last_name}, {self.first_name} ({self.birth_date:%d.%m.%Y})"
+        return f"{self.last_name}, {self.first_name} ({german_date(self.birth_date)})"
 
     @property
     def strike_reason_text(self) -> str:

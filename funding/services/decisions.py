@@ -25,6 +25,7 @@ from funding.models import (
 from funding.models.decisions import QUARTERS, latest_revision
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.dates import german_date
 from imcase.errors import ServiceError, StaleVersionError
 from imcase.locking import check_version, lock_visible
 from imcase.organisation.access import scope_for
@@ -353,7 +354,7 @@ def issue_invoice(
         if (today or timezone.localdate()) < start:
             raise ServiceError(
                 f"Die Rechnung für das {quarter}. Quartal {year} kann ab dem "
-                f"{start:%d.%m.%Y} erstellt werden."
+                f"{german_date(start)} erstellt werden."
             )
         invoice = _new_invoice(actor, locked, quarter, start, end)
         record(

@@ -20,6 +20,7 @@ from funding.models import FundingYear, ListEntry, PersonList
 from funding.services.years import lock_year
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.dates import german_date
 from imcase.errors import ServiceError
 from imcase.locking import lock_visible
 from imcase.organisation.access import scope_for
@@ -247,13 +248,13 @@ def add_child(
         stichtag = locked.funding_year.reference_date
         if birth_date > stichtag:
             raise ServiceError(
-                f"Das Kind ist nach dem Stichtag {stichtag:%d.%m.%Y} geboren und zählt für "
+                f"Das Kind ist nach dem Stichtag {german_date(stichtag)} geboren und zählt für "
                 "dieses Förderjahr nicht."
             )
         if parent.assignment_date and birth_date < parent.assignment_date:
             raise ServiceError(
                 "Nachgeborene Kinder sind nach der Zuweisung des Elternteils geboren "
-                f"({parent.assignment_date:%d.%m.%Y}); ein früher geborenes Kind wurde mit "
+                f"({german_date(parent.assignment_date)}); ein früher geborenes Kind wurde mit "
                 "zugewiesen und steht schon in den Zuweisungsdaten."
             )
         duplicate = locked.entries.filter(

@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.db.models import Q
-from django.utils.dateformat import format as format_date
 
 from imcase.alerts.context import CheckContext
 from imcase.alerts.registry import Finding, check
+from imcase.dates import german_date
 from imcase.organisation.models import Role, StaffMember
 
 START_WITHIN_MONTHS = 3
@@ -65,8 +65,8 @@ def requalification_not_started(ctx: CheckContext) -> Iterator[Finding]:
             _recipients(ctx, staff),
             subject=staff,
             due_date=due,
-            message=f"{_name(staff)} (Beginn {format_date(staff.start_date, 'd.m.Y')}) hat die "
-            f"Nachqualifizierung nicht bis {format_date(due, 'd.m.Y')} begonnen.",
+            message=f"{_name(staff)} (Beginn {german_date(staff.start_date)}) hat die "
+            f"Nachqualifizierung nicht bis {german_date(due)} begonnen.",
             exclude=[staff.user_id],
         )
 
@@ -82,7 +82,7 @@ def requalification_not_finished(ctx: CheckContext) -> Iterator[Finding]:
             _recipients(ctx, staff),
             subject=staff,
             due_date=due,
-            message=f"{_name(staff)} (Beginn {format_date(staff.start_date, 'd.m.Y')}) hat die "
-            f"Nachqualifizierung nicht bis {format_date(due, 'd.m.Y')} abgeschlossen.",
+            message=f"{_name(staff)} (Beginn {german_date(staff.start_date)}) hat die "
+            f"Nachqualifizierung nicht bis {german_date(due)} abgeschlossen.",
             exclude=[staff.user_id],
         )

@@ -16,6 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
+from imcase.dates import german_date
+
 ags_validator = RegexValidator(
     r"^\d{8}$", "Der Amtliche Gemeindeschlüssel (AGS) besteht aus genau 8 Ziffern."
 )
@@ -192,7 +194,7 @@ class ProviderArea(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality} → {self.provider} ab {self.valid_from:%d.%m.%Y}"
+        return f"{self.municipality} → {self.provider} ab {german_date(self.valid_from)}"
 
     def clean(self) -> None:
         errors = {}

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from clients.models import RegularService
+from imcase.dates import german_date
 from plans.models.plan import GoalField, PlanVersion
 
 
@@ -134,7 +135,7 @@ class Evaluation(models.Model):
         ordering = ["goal", "evaluated_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_result_display()} am {self.evaluated_on:%d.%m.%Y}"
+        return f"{self.get_result_display()} am {german_date(self.evaluated_on)}"
 
 
 class IndependenceRating(models.Model):
@@ -183,4 +184,4 @@ class IndependenceRating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.rating} ({self.rated_on:%d.%m.%Y})"
+        return f"{self.field}: {self.rating} ({german_date(self.rated_on)})"

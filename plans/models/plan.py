@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from clients.models import Client
+from imcase.dates import german_date
 from imcase.locking import Versioned
 from imcase.organisation.access import scope_for
 
@@ -124,7 +125,7 @@ class PlanVersion(models.Model):
         indexes = [models.Index(fields=["is_current", "next_review_on"])]
 
     def __str__(self) -> str:
-        return f"Fassung {self.number} vom {self.agreed_on:%d.%m.%Y}"
+        return f"Fassung {self.number} vom {german_date(self.agreed_on)}"
 
     def review_overdue(self, today: dt.date) -> bool:
         """The review date has passed while this is the current version of an open case

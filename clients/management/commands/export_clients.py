@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from clients.exporter import HEADERS, export_queryset, write_clients_xlsx
 from clients.models import Client
+from imcase.dates import german_date
 
 
 def parse_day(value: str) -> dt.date:
@@ -47,6 +48,6 @@ class Command(BaseCommand):
             ) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"{count} Klient:innen nach {xlsx} exportiert (Stand {day:%d.%m.%Y})."
+                f"{count} Klient:innen nach {xlsx} exportiert (Stand {german_date(day)})."
             )
         )

@@ -19,6 +19,7 @@ from funding.exports.allocation import parameters_from_plan, rows_from_plan, wri
 from funding.formatting import euro
 from funding.models import Allocation, FundingYear, default_period
 from funding.split import SplitError
+from imcase.dates import german_date
 from imcase.organisation.models import Landkreis
 
 AMOUNT = re.compile(r"^\d+([.,]\d{1,2})?$")
@@ -134,7 +135,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Verteilung {year} für {landkreis.name}: {euro(plan.total_amount)} auf "
                 f"{len(counts)} Gemeinden ({plan.total_persons} Personen, Zeitraum "
-                f"{start:%d.%m.%Y}–{end:%d.%m.%Y}) nach {xlsx} geschrieben."
+                f"{german_date(start)}–{german_date(end)}) nach {xlsx} geschrieben."
             )
         )
         if from_data:
