@@ -32,6 +32,8 @@ from tests.factories import (
 )
 
 TODAY = dt.date(2026, 1, 20)
+# The page's default year and the years it offers are counted from the clock's today.
+pytestmark = pytest.mark.today(TODAY)
 D = dt.date
 
 
