@@ -11,10 +11,8 @@ from imcase.organisation.access import scope_for
 from plans.models import Goal, GoalField, Plan
 
 
-def get_plan_or_404(user, code, *, for_update: bool = False) -> Plan:
-    """The plan if the user may see its client; ``for_update`` also requires a case worker."""
-    if for_update and not scope_for(user).is_case_worker:
-        raise Http404
+def get_plan_or_404(user, code) -> Plan:
+    """The plan if the user may see its client (404 otherwise)."""
     return get_object_or_404(
         Plan.objects.visible_to(user).select_related(
             "client__municipality", "client__manager", "client__landkreis"
@@ -23,15 +21,28 @@ def get_plan_or_404(user, code, *, for_update: bool = False) -> Plan:
     )
 
 
-def get_goal_or_404(user, code, *, for_update: bool = False) -> Goal:
-    if for_update and not scope_for(user).is_case_worker:
+def get_writable_plan_or_404(user, code) -> Plan:
+    """The plan if the user may change it: a case worker who sees its client (404 otherwise)."""
+    if not scope_for(user).is_case_worker:
         raise Http404
+    return get_plan_or_404(user, code)
+
+
+def get_goal_or_404(user, code) -> Goal:
+    """The goal if the user may see its plan's client (404 otherwise)."""
     return get_object_or_404(
         Goal.objects.filter(version__plan__in=Plan.objects.visible_to(user)).select_related(
             "field", "version__plan__client__municipality", "version__plan__client__manager"
         ),
         code=code,
     )
+
+
+def get_writable_goal_or_404(user, code) -> Goal:
+    """The goal if the user may change it: a case worker who sees its client (404 otherwise)."""
+    if not scope_for(user).is_case_worker:
+        raise Http404
+    return get_goal_or_404(user, code)
 
 
 def get_writable_client_or_404(user, code) -> Client:

@@ -18,7 +18,8 @@ from plans.models import Goal
 from plans.views.common import (
     can_edit,
     get_goal_or_404,
-    get_plan_or_404,
+    get_writable_goal_or_404,
+    get_writable_plan_or_404,
     goal_fields,
     regular_services,
 )
@@ -43,7 +44,7 @@ def _goal_input(form: GoalForm) -> services.GoalInput:
 @login_required
 @require_POST
 def goal_add(request, code, part):
-    plan = get_plan_or_404(request.user, code, for_update=True)
+    plan = get_writable_plan_or_404(request.user, code)
     if part not in Goal.Part.values:
         raise Http404
     form = GoalForm(request.POST, goal_fields=goal_fields(), part=part)
@@ -116,7 +117,7 @@ def goal_detail(request, code):
 @login_required
 @require_POST
 def step_add(request, code):
-    goal = get_goal_or_404(request.user, code, for_update=True)
+    goal = get_writable_goal_or_404(request.user, code)
     plan = goal.version.plan
     form = StepForm(request.POST, goal=goal, services=regular_services())
 
@@ -135,7 +136,7 @@ def step_add(request, code):
 @login_required
 @require_POST
 def step_done(request, code, pk):
-    goal = get_goal_or_404(request.user, code, for_update=True)
+    goal = get_writable_goal_or_404(request.user, code)
     step = get_object_or_404(goal.steps.all(), pk=pk)
     plan = goal.version.plan
     form = StepDoneForm(request.POST)
@@ -160,7 +161,7 @@ def step_done(request, code, pk):
 @login_required
 @require_POST
 def goal_evaluate(request, code):
-    goal = get_goal_or_404(request.user, code, for_update=True)
+    goal = get_writable_goal_or_404(request.user, code)
     plan = goal.version.plan
     form = EvaluationForm(request.POST, goal=goal)
 

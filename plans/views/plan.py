@@ -29,6 +29,7 @@ from plans.views.common import (
     can_edit,
     get_plan_or_404,
     get_writable_client_or_404,
+    get_writable_plan_or_404,
     goal_fields,
     regular_services,
 )
@@ -82,7 +83,7 @@ def version_detail(request, code, number):
 @login_required
 @require_POST
 def plan_dates(request, code):
-    plan = get_plan_or_404(request.user, code, for_update=True)
+    plan = get_writable_plan_or_404(request.user, code)
     form = DatesForm(request.POST)
 
     def action(data: dict) -> Done:
@@ -103,7 +104,7 @@ def plan_dates(request, code):
 @login_required
 @require_POST
 def plan_continue(request, code):
-    plan = get_plan_or_404(request.user, code, for_update=True)
+    plan = get_writable_plan_or_404(request.user, code)
     form = ContinueForm(request.POST)
 
     def action(data: dict) -> Done:
@@ -128,7 +129,7 @@ def plan_continue(request, code):
 @login_required
 @require_POST
 def plan_ratings(request, code):
-    plan = get_plan_or_404(request.user, code, for_update=True)
+    plan = get_writable_plan_or_404(request.user, code)
     form = RatingsForm(request.POST, goal_fields=goal_fields())
 
     def action(data: dict) -> Done:
