@@ -7,7 +7,9 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         # Every app's ``caseload`` module registers its sections of "Meine Fälle – fällig",
-        # its ``client_page`` module what it shows on the client's page.
+        # its ``client_page`` module what it shows on the client's page; ``import_jobs``
+        # registers the clean-up of expired import jobs with the nightly task of the exports.
+        import clients.import_jobs  # noqa: F401
         from clients.caseload import discover_caseload_sections
         from clients.client_page import discover_client_page_sections
 

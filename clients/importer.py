@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -184,17 +185,19 @@ def import_assignments(
     actor=None,
     dry_run: bool = False,
     today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Validate the whole file, then (unless ``dry_run``) write it in one transaction.
 
     ``data`` is the file's content or an open binary file (read row by row, never closed here).
     ``landkreis`` is the importing Kreis (the office user's); without it the command's rule
     applies: the only Kreis of the database, or the one all AGS of the file belong to.
+    ``progress`` is called with the number of persons (rows) read so far, once per row.
     """
     today = today or timezone.localdate()
     result = ImportResult(dry_run=dry_run)
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
-    rows = _validate(stream, filename, landkreis, today, result)
+    rows = _validate(stream, filename, landkreis, today, result, progress)
     if not result.ok:
         return result
     with transaction.atomic():
@@ -213,6 +216,7 @@ def _validate(
     landkreis: Landkreis | None,
     today: dt.date,
     result: ImportResult,
+    progress: Callable[[int], None] | None = None,
 ) -> list[_Row]:
     max_rows = settings.IMPORT_MAX_ROWS
     rows: list[_Row] = []
@@ -233,6 +237,8 @@ def _validate(
                 header_seen = True
                 continue
             persons += 1
+            if progress is not None:
+                progress(persons)
             if persons > max_rows:
                 raise UnreadableFile(
                     f"Die Datei enthält mehr als {_number(max_rows)} Personen (Zeilen); mehr "

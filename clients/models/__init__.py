@@ -13,6 +13,7 @@ from clients.models.consultation import (
     RegularService,
     Topic,
 )
+from clients.models.imports import ImportJob, ImportJobQuerySet
 
 __all__ = [
     "Client",
@@ -21,6 +22,8 @@ __all__ = [
     "Consultation",
     "ConsultationParticipant",
     "Household",
+    "ImportJob",
+    "ImportJobQuerySet",
     "Move",
     "Referral",
     "RegularService",

@@ -6,14 +6,16 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clients.exporter import CONTENT_TYPE, export_queryset, write_clients_xlsx
 from clients.forms.transfer import ImportForm
+from clients.import_jobs import ImportUnavailable, result_of, runs_in_background, start_import
 from clients.importer import HEADER, import_assignments
+from clients.models import ImportJob
 from clients.search import filter_clients
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
@@ -29,6 +31,15 @@ def import_upload(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if runs_in_background(upload):
+            try:
+                job = start_import(
+                    request.user, landkreis, upload, dry_run=form.cleaned_data["dry_run"]
+                )
+            except ImportUnavailable as exc:
+                messages.error(request, str(exc))
+                return redirect("clients:import")
+            return redirect("clients:import_job", code=job.code)
         result = import_assignments(
             upload,
             filename=upload.name,
@@ -43,6 +54,39 @@ def import_upload(request):
         request,
         "clients/import.html",
         {"form": form, "result": result, "landkreis": landkreis, "header": HEADER},
+    )
+
+
+def get_import_job_or_404(user, code) -> ImportJob:
+    """Only the uploader sees his job; anyone else gets the 404 of a missing one."""
+    return get_object_or_404(ImportJob.objects.visible_to(user), code=code)
+
+
+@login_required
+@require_GET
+def import_job(request, code):
+    """A background import: its progress (polled by static/js/imports.js), then its result."""
+    job = get_import_job_or_404(request.user, code)
+    return render(
+        request,
+        "clients/import_job.html",
+        {"job": job, "result": result_of(job), "header": HEADER},
+    )
+
+
+@login_required
+@require_GET
+def import_job_status(request, code):
+    """The state of the job as JSON, for the polling script."""
+    job = get_import_job_or_404(request.user, code)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "rows_read": job.rows_read,
+            "finished": job.is_finished,
+        },
+        headers={"Cache-Control": "no-store"},
     )
 
 

@@ -28,6 +28,7 @@ comes from ``params`` (plain JSON values, never objects): the task takes only th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import IO, Any, ClassVar
 
@@ -79,6 +80,19 @@ def register_export(cls: type[Export]) -> type[Export]:
 
 def get_export(identifier: str) -> Export | None:
     return EXPORTS.get(identifier)
+
+
+# Other files with personal data kept for a while (an app's uploads, say) are deleted by the
+# same nightly task: each app registers a function that deletes what expired by ``now`` and
+# returns how many it deleted (the core knows no app).
+Cleanup = Callable[[dt.datetime], int]
+CLEANUPS: list[Cleanup] = []
+
+
+def register_cleanup(func: Cleanup) -> Cleanup:
+    if func not in CLEANUPS:
+        CLEANUPS.append(func)
+    return func
 
 
 def discover_exports() -> None:

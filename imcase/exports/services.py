@@ -24,7 +24,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from imcase.exports.models import GeneratedFile
-from imcase.exports.registry import Export, get_export
+from imcase.exports.registry import CLEANUPS, Export, get_export
 
 logger = logging.getLogger(__name__)
 
@@ -151,9 +151,11 @@ def generate(file_id: int) -> str:
 
 
 def delete_expired_files(now: dt.datetime | None = None) -> int:
-    """Delete expired files and their rows (a generated file holds personal data)."""
-    expired = GeneratedFile.objects.filter(expires_at__lte=now or timezone.now())
-    count = 0
+    """Delete expired files and their rows (a generated file holds personal data), and what
+    the apps registered with ``register_cleanup``."""
+    now = now or timezone.now()
+    expired = GeneratedFile.objects.filter(expires_at__lte=now)
+    count = sum(cleanup(now) for cleanup in CLEANUPS)
     for generated in expired.iterator():
         if generated.file:
             generated.file.delete(save=False)
