@@ -4,6 +4,7 @@ re-checked), the owner alone follows the progress and sees the result, the file 
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +18,7 @@ from imcase.audit.models import AuditEntry
 from imcase.celery import app as celery_app
 from imcase.exports.services import delete_expired_files
 from imcase.organisation.models import Role, StaffMember
+from tests.test_celery_worker import worker  # noqa: F401 (fixture for the real-worker test)
 from tests.test_import import HEADER_LINE, row
 
 UPLOAD = reverse("clients:import")
@@ -300,4 +302,33 @@ def test_dead_broker_gives_a_clear_message_and_keeps_no_file(
     assert response["Location"] == UPLOAD
     assert "Hintergrunddienst nicht erreichbar" in client.get(UPLOAD).content.decode()
     assert ImportJob.objects.get().status == ImportJob.Status.FAILED
+    assert stored_files(tmp_path) == []
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)")
+def test_a_real_worker_runs_the_import_and_deletes_the_file(
+    world,
+    worker,  # noqa: F811 (the fixture of tests.test_celery_worker)
+    client,
+    tmp_path,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    # The job is stored through the page without running it, then sent to the real worker.
+    client.force_login(world.office)
+    post(client, csv_bytes(row(az="IMP-W")), django_capture_on_commit_callbacks, execute=False)
+    job = ImportJob.objects.get()
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+
+    outcome = run_import_job.s(job.pk).set(queue=worker).delay()
+    try:
+        status = outcome.get(timeout=120)
+    except Exception:
+        print((tmp_path / "worker.log").read_text())
+        raise
+
+    assert status == ImportJob.Status.DONE
+    job.refresh_from_db()
+    assert (job.status, job.rows_read, job.file.name) == (ImportJob.Status.DONE, 1, "")
+    assert Client.objects.filter(aktenzeichen="IMP-W").exists()
     assert stored_files(tmp_path) == []
