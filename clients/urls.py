@@ -1,29 +1,114 @@
-from django.urls import path
+"""The client pages. Every pattern declares what a successful answer shows of persons, so
+each read is audited (``imcase.audit.reads``); a plain ``path()`` is not allowed here."""
 
+from clients import reads
 from clients.views import case, detail, edit, transfer
 from clients.views import list as list_views
+from imcase.audit.reads import WRITES_ONLY, AuditedByView, NoPersonData, Reads
+from imcase.audit.reads import audited_path as path
+
+CLIENT_PAGE = Reads(
+    "Personenseite: Stammdaten, Beratungszeitraum, Kontakte, Einwilligungen", reads.client, "client"
+)
 
 app_name = "clients"
 urlpatterns = [
-    path("", list_views.client_list, name="list"),
-    path("faellig/", list_views.caseload, name="caseload"),
-    path("neu/", edit.client_create, name="create"),
-    path("import/", transfer.import_upload, name="import"),
-    path("import/<uuid:code>/", transfer.import_job, name="import_job"),
-    path("import/<uuid:code>/stand/", transfer.import_job_status, name="import_job_status"),
-    path("export/", transfer.export_download, name="export"),
-    path("<uuid:code>/", detail.client_detail, name="detail"),
-    path("<uuid:code>/bearbeiten/", edit.client_edit, name="edit"),
-    path("<uuid:code>/einwilligungen/", edit.consent_add, name="consent_add"),
     path(
-        "<uuid:code>/einwilligungen/<int:pk>/widerruf/", edit.consent_revoke, name="consent_revoke"
+        "",
+        list_views.client_list,
+        name="list",
+        reads=Reads("Personenliste mit Suche und Filtern", reads.kreis_list, "client_list"),
     ),
-    path("<uuid:code>/kontakt/", detail.consultation_create, name="consultation_create"),
-    path("kontakte/<uuid:code>/", detail.consultation_edit, name="consultation_edit"),
-    path("vermittlungen/<int:pk>/", detail.referral_status, name="referral_status"),
-    path("<uuid:code>/verlaengerung/", case.extension_request, name="extension_request"),
-    path("verlaengerungen/<int:pk>/", case.extension_decide, name="extension_decide"),
-    path("<uuid:code>/umzug/", case.move, name="move"),
-    path("<uuid:code>/ausleitung/", case.close, name="close"),
-    path("<uuid:code>/wiedereroeffnung/", case.reopen, name="reopen"),
+    path(
+        "faellig/",
+        list_views.caseload,
+        name="caseload",
+        reads=Reads("Fällig: Fristen und Aufgaben der Fälle", reads.kreis_list, "caseload"),
+    ),
+    path(
+        "neu/",
+        edit.client_create,
+        name="create",
+        reads=Reads(
+            "Neuanlage: mögliche Dubletten (Name, Geburtsdatum, Aktenzeichen)",
+            reads.duplicate_check,
+            "client_create",
+        ),
+    ),
+    path(
+        "import/",
+        transfer.import_upload,
+        name="import",
+        reads=NoPersonData("Upload der Zuweisungsliste; Ergebnis nennt Zeilen der Datei"),
+    ),
+    path(
+        "import/<uuid:code>/",
+        transfer.import_job,
+        name="import_job",
+        reads=NoPersonData("eigener Import im Hintergrund; Ergebnis nennt Zeilen der Datei"),
+    ),
+    path(
+        "import/<uuid:code>/stand/",
+        transfer.import_job_status,
+        name="import_job_status",
+        reads=NoPersonData("Stand eines eigenen Imports: Zahl der gelesenen Zeilen"),
+    ),
+    path(
+        "export/",
+        transfer.export_download,
+        name="export",
+        reads=AuditedByView("Export-Eintrag mit Filtern und Anzahl der Zeilen"),
+    ),
+    path("<uuid:code>/", detail.client_detail, name="detail", reads=CLIENT_PAGE),
+    path(
+        "<uuid:code>/bearbeiten/",
+        edit.client_edit,
+        name="edit",
+        reads=Reads("Stammdaten und Änderungsverlauf", reads.client, "client_edit"),
+    ),
+    path("<uuid:code>/einwilligungen/", edit.consent_add, name="consent_add", reads=WRITES_ONLY),
+    path(
+        "<uuid:code>/einwilligungen/<int:pk>/widerruf/",
+        edit.consent_revoke,
+        name="consent_revoke",
+        reads=WRITES_ONLY,
+    ),
+    # A contact with errors comes back on the client page.
+    path(
+        "<uuid:code>/kontakt/",
+        detail.consultation_create,
+        name="consultation_create",
+        reads=CLIENT_PAGE,
+    ),
+    path(
+        "kontakte/<uuid:code>/",
+        detail.consultation_edit,
+        name="consultation_edit",
+        reads=Reads(
+            "Kontakt: Notiz, Beteiligte, Vermittlungen, Verlauf",
+            reads.contact_participants,
+            "consultation",
+        ),
+    ),
+    path(
+        "vermittlungen/<int:pk>/",
+        detail.referral_status,
+        name="referral_status",
+        reads=WRITES_ONLY,
+    ),
+    path(
+        "<uuid:code>/verlaengerung/",
+        case.extension_request,
+        name="extension_request",
+        reads=WRITES_ONLY,
+    ),
+    path(
+        "verlaengerungen/<int:pk>/",
+        case.extension_decide,
+        name="extension_decide",
+        reads=WRITES_ONLY,
+    ),
+    path("<uuid:code>/umzug/", case.move, name="move", reads=WRITES_ONLY),
+    path("<uuid:code>/ausleitung/", case.close, name="close", reads=WRITES_ONLY),
+    path("<uuid:code>/wiedereroeffnung/", case.reopen, name="reopen", reads=WRITES_ONLY),
 ]

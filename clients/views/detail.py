@@ -31,8 +31,6 @@ from clients.views.common import (
     get_writable_client_or_404,
 )
 from clients.window import WindowStatus
-from imcase.audit.models import AuditEntry
-from imcase.audit.services import record
 from imcase.dates import german_date
 from imcase.organisation.access import scope_for
 from imcase.web.actions import Done, run_button_action, run_form_action
@@ -167,7 +165,6 @@ def _render_detail(request, client: Client, form=None) -> HttpResponse:
             ),
         )
     )
-    record(user, AuditEntry.Action.VIEW, client, label=client.aktenzeichen)
     return render(
         request,
         "clients/detail.html",

@@ -9,8 +9,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from imcase.audit.models import AuditEntry
-from imcase.audit.services import record
 from imcase.web.actions import Done, run_button_action, run_form_action
 from plans import services
 from plans.forms import EvaluationForm, GoalForm, StepDoneForm, StepForm
@@ -98,7 +96,6 @@ def goal_detail(request, code):
                 },
             )
     client = plan.client
-    record(request.user, AuditEntry.Action.VIEW, client, label=client.aktenzeichen, event="goal")
     return render(
         request,
         "plans/goal_detail.html",

@@ -1,4 +1,5 @@
-"""Download of the plan PDF (current or an earlier version); every download is audited."""
+"""Download of the plan PDF (current or an earlier version); every download is audited
+(declared in plans/urls.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
-from imcase.audit.models import AuditEntry
-from imcase.audit.services import record
 from plans.pdf import pdf_filename, render_plan_pdf
 from plans.views.common import get_plan_or_404
 
@@ -23,15 +22,6 @@ def plan_pdf(request, code, number=None):
     )
     version.plan = plan
     content = render_plan_pdf(version)
-    client = plan.client
-    record(
-        request.user,
-        AuditEntry.Action.VIEW,
-        client,
-        label=client.aktenzeichen,
-        event="plan_pdf",
-        version=version.number,
-    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(version)}"'
     return response

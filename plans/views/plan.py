@@ -10,8 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from imcase.audit.models import AuditEntry
-from imcase.audit.services import record
 from imcase.web.actions import Done, run_form_action
 from plans import services
 from plans.forms import (
@@ -61,7 +59,6 @@ def plan_create(request, client_code):
 
         if response := run_form_action(request, form, action):
             return response
-    record(request.user, AuditEntry.Action.VIEW, client, label=client.aktenzeichen, event="plan")
     return render(request, "plans/plan_create.html", {"client": client, "form": form})
 
 
@@ -192,14 +189,6 @@ def render_plan(
             "ratings": bound.get("ratings") or RatingsForm(goal_fields=fields, initial=dict(lock)),
         }
     client = plan.client
-    record(
-        request.user,
-        AuditEntry.Action.VIEW,
-        client,
-        label=client.aktenzeichen,
-        event="plan",
-        version=version.number,
-    )
     return render(
         request,
         "plans/plan_detail.html",

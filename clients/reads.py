@@ -1,0 +1,52 @@
+"""Whose data each client page shows, for the audit log (``imcase.audit.reads``).
+
+Each function gets the request and the URL's arguments after the view answered 200 (the user
+may see what it names) and returns what the page showed: the person, the participants of a
+contact, or, for a list, the user's Kreis with the filters used (one entry per request, like
+the export). ``clients/urls.py`` ties them to the URL patterns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpRequest
+
+from clients.models import Client, Consultation
+from imcase.audit.reads import Shown
+from imcase.dates import german_date
+from imcase.organisation.access import scope_for
+from imcase.organisation.models import Landkreis
+
+
+def client(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Shown]:
+    """The person named by ``code`` in the URL."""
+    person = Client.objects.visible_to(request.user).get(code=kwargs["code"])
+    return [Shown(person, person.aktenzeichen)]
+
+
+def contact_participants(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Shown]:
+    """Every participant of the contact: the page names them all, with the note."""
+    contact = Consultation.objects.visible_to(request.user).get(code=kwargs["code"])
+    participants = Client.objects.filter(participations__consultation=contact).order_by("pk")
+    read = f"Kontakt vom {german_date(contact.date)}: Notiz, Beteiligte, Vermittlungen, Verlauf"
+    return [
+        Shown(person, person.aktenzeichen, {"read": read, "contact": str(contact.code)})
+        for person in participants
+    ]
+
+
+def kreis_list(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Shown]:
+    """A list of persons: one entry for the user's Kreis with the search and filters used."""
+    kreis = Landkreis.objects.get(pk=scope_for(request.user).landkreis_id)
+    filters = {key: value for key, value in request.GET.items() if value}
+    return [Shown(kreis, kreis.name, {"filters": filters})]
+
+
+def duplicate_check(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Shown]:
+    """The new-person form shows stored persons only when a submitted form comes back (the
+    possible duplicates); the empty form shows nobody."""
+    if request.method != "POST":
+        return []
+    return kreis_list(request, kwargs)
