@@ -155,6 +155,7 @@ def test_office_sees_the_clash_in_its_list_and_marks_it_done(world, client):
     assert "Aktenzeichen-Konflikt bei Neuanlage" in page
     assert world.client.aktenzeichen in page and "Outsider" in page
     assert "16.11.2026" in page
+    assert "klären Sie mit dem anfragenden Träger" in page
     assert "Haddad" not in page
 
     client.post(reverse("alerts:done", args=[alert.code]))
