@@ -10,9 +10,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from clients.duplicates import AKTENZEICHEN, Clash
 from clients.models import (
     Client,
     Consent,
@@ -26,6 +28,9 @@ from clients.models import (
 )
 from clients.models.client import ResidenceStatus
 from clients.window import Window
+from imcase.alerts.registry import alert_kind
+from imcase.alerts.scope import alerts_about_person, person_records, withdraw_alerts
+from imcase.alerts.services import notify_office
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
 from imcase.dates import german_date
@@ -45,6 +50,10 @@ CONSULTATION_FIELDS = (
     "next_appointment",
 )
 CONSULTATION_NOT_VISIBLE = "Dieser Kontakt liegt nicht in Ihrem Zuständigkeitsbereich."
+
+# Raised at once (not by the nightly run) for the coordinating office of the Kreis.
+RECORD_CLASH = alert_kind("record_clash", "Aktenzeichen-Konflikt bei Neuanlage")
+HOUSEHOLD_CLASH = alert_kind("household_clash", "Haushaltsschlüssel-Konflikt bei Neuanlage")
 
 
 # --- the counselling window -------------------------------------------------------------
@@ -162,6 +171,47 @@ def reopen_case(actor, client: Client, today: dt.date | None = None) -> Client:
     return client
 
 
+# --- clashes of Aktenzeichen and household keys -------------------------------------------
+
+
+def report_clashes(actor, clashes: Iterable[Clash], creating: bool = True) -> int:
+    """Tell the coordinating office of each clash with a record ``actor`` may not see.
+
+    The user was refused with words that confirm nothing; the office may know who asked for
+    which Aktenzeichen or key, but learns nothing of the person it belongs to (the office sees
+    aggregates only): not the name, not the provider counselling him. Returns the number of
+    alerts created or reopened.
+    """
+    scope = scope_for(actor)
+    provider = Provider.objects.filter(pk=scope.provider_id).first()
+    name = actor.get_full_name() or actor.username
+    who = f"{name} ({provider.name})" if provider else name
+    doing = "beim Anlegen einer Person" if creating else "beim Ändern einer Person"
+    today = german_date(timezone.localdate())
+    raised = 0
+    for clash in clashes:
+        if clash.hidden is None:
+            continue
+        if clash.field == AKTENZEICHEN:
+            kind = RECORD_CLASH
+            message = (
+                f"{who} wollte am {today} {doing} das Aktenzeichen „{clash.value}“ verwenden; "
+                "es gehört im Kreis zu einer Person außerhalb dieses Zuständigkeitsbereichs. "
+                "Nichts gespeichert. Umzug: Übergabe durch den bisherigen Träger; "
+                "Tippfehler: Aktenzeichen berichtigen lassen."
+            )
+        else:
+            kind = HOUSEHOLD_CLASH
+            message = (
+                f"{who} wollte am {today} {doing} den neuen Haushaltsschlüssel „{clash.value}“ "
+                "verwenden; es gibt ihn im Kreis für einen Haushalt außerhalb dieses "
+                "Zuständigkeitsbereichs. Nichts gespeichert. Bitte klären (Familie bei zwei "
+                "Trägern oder Tippfehler)."
+            )
+        raised += notify_office(clash.landkreis_id, kind, clash.hidden, message)
+    return raised
+
+
 # --- extension (four-eyes) --------------------------------------------------------------
 
 
@@ -256,6 +306,7 @@ def record_move(actor, client: Client, to_municipality: Municipality, moved_on: 
         if move.is_handover:
             client.manager = None
         client.save_new_version("municipality", "manager")
+        withdraw_alerts_out_of_scope(client)
         record(
             actor,
             AuditEntry.Action.CHANGE,
@@ -264,6 +315,28 @@ def record_move(actor, client: Client, to_municipality: Municipality, moved_on: 
             event="handover" if move.is_handover else "moved",
         )
     return move
+
+
+@person_records("clients")
+def _client_records(person_id: int):
+    yield Client, [person_id]
+    yield WindowExtension, WindowExtension.objects.filter(client_id=person_id).values("pk")
+
+
+def withdraw_alerts_out_of_scope(client: Client) -> int:
+    """After a move: case workers who no longer see the person lose every alert about him
+    (his name, Aktenzeichen and deadlines), done ones included. The coordinating office's
+    alerts stay: they name no person and may be what the move resolves."""
+    case_workers = get_user_model().objects.filter(
+        pk__in=alerts_about_person(client.pk).values("recipient_id"),
+        staff__role__in=[Role.MANAGER, Role.TEAM_LEAD],
+    )
+    gone = [
+        user.pk
+        for user in case_workers
+        if not Client.objects.visible_to(user).filter(pk=client.pk).exists()
+    ]
+    return withdraw_alerts(client.pk, gone)
 
 
 # --- consents ---------------------------------------------------------------------------

@@ -6,6 +6,10 @@ Every alert goes to whoever answers for the client (``CheckContext.client_recipi
 manager, or the team leads of the region when the client has none). Each condition is a window
 ("date passed and still open"), and the due date is a fixed date of the record, so a second run
 of the same night finds the same keys and a missed night is caught up the next.
+
+A message never quotes a goal's text (it may say more about the person than an alert needs):
+a goal is named by its number in its part and its Handlungsfeld, "Ziel 2 (Sprache) in Teil A",
+numbered as the plan's PDF numbers it.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from clients.models import Client, Consultation, ConsultationParticipant
 from imcase.alerts.context import CheckContext
 from imcase.alerts.registry import Finding, check
+from imcase.alerts.scope import person_records
 from imcase.dates import german_date
 from plans.models import Goal, GoalStatus, PlanVersion
 
@@ -31,7 +36,6 @@ FINISHED_GOAL_STATUSES = (
     GoalStatus.MISSED,
     GoalStatus.DROPPED,
 )
-GOAL_TEXT_IN_MESSAGE = 80
 
 _CLIENT_FIELDS = (
     "id",
@@ -49,11 +53,27 @@ def _who(client: Client) -> str:
     return f"{client.first_name} {client.last_name} ({client.aktenzeichen})"
 
 
-def _shortened(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= GOAL_TEXT_IN_MESSAGE:
-        return text
-    return text[: GOAL_TEXT_IN_MESSAGE - 1].rstrip() + "…"
+def goal_label(number: int, field_name: str, part: str) -> str:
+    """How an alert names a goal: by position and Handlungsfeld, never by its text."""
+    return f"Ziel {number} ({field_name}) in Teil {part}"
+
+
+def _goal_number():
+    """The position of a goal with a target date in its part of the version, in the order the
+    plan page and its PDF list them (``plans.queries.goals_of``: target date, then entry;
+    goals without a date come last)."""
+    earlier = (
+        Goal.objects.filter(version_id=OuterRef("version_id"), part=OuterRef("part"))
+        .filter(
+            Q(target_date__lt=OuterRef("target_date"))
+            | Q(target_date=OuterRef("target_date"), pk__lte=OuterRef("pk"))
+        )
+        .order_by()
+        .values("version_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(earlier)
 
 
 def _link_maker(url_name: str) -> Callable[[uuid.UUID], str]:
@@ -106,13 +126,14 @@ def goal_target_date_passed(ctx: CheckContext) -> Iterator[Finding]:
             target_date__lt=ctx.today,
         )
         .exclude(status__in=FINISHED_GOAL_STATUSES)
-        .select_related("version__plan__client")
+        .select_related("version__plan__client", "field")
+        .annotate(number=_goal_number())
         .only(
             "id",
             "code",
             "part",
-            "text",
             "target_date",
+            "field__name",
             "version__id",
             *(f"version__plan__client__{name}" for name in _CLIENT_FIELDS),
         )
@@ -124,9 +145,9 @@ def goal_target_date_passed(ctx: CheckContext) -> Iterator[Finding]:
             ctx.client_recipients(client),
             subject=goal,
             due_date=goal.target_date,
-            message=f"Das Ziel „{_shortened(goal.text)}“ (Teil {goal.part}) im Integrationsplan "
-            f"von {_who(client)} hatte das Zieldatum {german_date(goal.target_date)}. "
-            "Bitte auswerten.",
+            message=f"{goal_label(goal.number, goal.field.name, goal.part)} im "
+            f"Integrationsplan von {_who(client)} hatte das Zieldatum "
+            f"{german_date(goal.target_date)}. Bitte auswerten.",
             link=goal_link(goal.code),
         )
 
@@ -159,3 +180,10 @@ def exploratory_talk_without_plan(ctx: CheckContext) -> Iterator[Finding]:
             f"Sondierungsgespräch statt; bis {german_date(due)} (acht Wochen) sollte ein "
             "Integrationsplan vereinbart sein. Es gibt noch keinen.",
         )
+
+
+@person_records("plans")
+def plan_records(person_id: int):
+    """A client's plan versions and goals, whose alerts follow him (``imcase.alerts.scope``)."""
+    yield PlanVersion, PlanVersion.objects.filter(plan__client_id=person_id).values("pk")
+    yield Goal, Goal.objects.filter(version__plan__client_id=person_id).values("pk")

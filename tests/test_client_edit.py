@@ -190,7 +190,8 @@ def test_household_of_another_providers_client_cannot_be_joined(world, client):
     response = client.post(
         CREATE_URL, person(world, household_mode="new", household_key="HH-PETRENKO")
     )
-    assert "gibt es im Kreis bereits" in response.content.decode()
+    # Neutral since issue 13: the answer must not confirm the other provider's household.
+    assert "Dieser Haushaltsschlüssel kann nicht verwendet werden" in response.content.decode()
     assert not Client.objects.filter(aktenzeichen="AZ-NEU-1").exists()
 
 

@@ -137,7 +137,9 @@ def test_goal_alert_starts_the_day_after_the_target_date(world, goal, today, ale
         assert alerts[0].subject == goal
         assert alerts[0].due_date == TARGET
         assert alerts[0].link == reverse("plans:goal", args=[goal.code])
-        assert "Deutschkurs B1 abschließen" in alerts[0].message
+        # Since issue 13 the goal is named by number and field, never by its text.
+        assert "Deutschkurs B1 abschließen" not in alerts[0].message
+        assert "Ziel 1 (Sprache) in Teil A" in alerts[0].message
         assert "30.06.2025" in alerts[0].message
 
 
@@ -180,13 +182,13 @@ def test_goal_without_target_date_or_of_an_earlier_version_is_not_reported(world
     assert open_alerts("goal_target_passed") == []
 
 
-def test_long_goal_text_is_shortened_in_the_message(world, plan):
+def test_long_goal_text_stays_out_of_the_message(world, plan):
     GoalFactory(version=plan.versions.get(), text="Wohnung " * 40, target_date=TARGET)
 
     run(TARGET + days(1), "goal_target_passed")
 
     (alert,) = open_alerts("goal_target_passed")
-    assert "…" in alert.message and len(alert.message) < 300
+    assert "Wohnung" not in alert.message and len(alert.message) < 300
 
 
 # --- Sondierungsgespräch without a plan -------------------------------------------------

@@ -3,6 +3,10 @@
 The form only checks input; the view saves through ``clients.services.save_client``.
 Choices are scoped to the user: municipalities he serves, managers of his provider,
 households of clients he may see.
+
+An Aktenzeichen or household key taken by a record the user may not see is refused with
+words that confirm nothing (the same as for a reserved value); the form lists such clashes in
+``clashes`` and the view reports them to the coordinating office.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ import datetime as dt
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from clients.countries import country_choices
+from clients.duplicates import Clash, aktenzeichen_clash, household_key_clash, visible_households
 from clients.models import Client, Consent, Household
 from clients.services import open_case_check
 from imcase.errors import ServiceError
@@ -24,6 +31,20 @@ from imcase.organisation.models import Municipality, Role
 NO_HOUSEHOLD = "none"
 EXISTING_HOUSEHOLD = "existing"
 NEW_HOUSEHOLD = "new"
+
+AKTENZEICHEN_TAKEN = "Dieses Aktenzeichen ist im Kreis bereits vergeben."
+AKTENZEICHEN_REFUSED = (
+    "Dieses Aktenzeichen kann nicht verwendet werden; "
+    "bitte wenden Sie sich an die Koordinierungsstelle."
+)
+HOUSEHOLD_KEY_TAKEN = (
+    "Diesen Haushaltsschlüssel gibt es im Kreis bereits. Bitte einen anderen wählen "
+    "oder „bestehender Haushalt“ angeben."
+)
+HOUSEHOLD_KEY_REFUSED = (
+    "Dieser Haushaltsschlüssel kann nicht verwendet werden; "
+    "bitte wenden Sie sich an die Koordinierungsstelle."
+)
 
 
 class DateInput(forms.DateInput):
@@ -47,11 +68,6 @@ def split_languages(text: str) -> list[str]:
         if part and part.casefold() not in {s.casefold() for s in seen}:
             seen[part] = None
     return list(seen)
-
-
-def visible_households(user):
-    """Households with at least one member the user may see."""
-    return Household.objects.filter(members__in=Client.objects.visible_to(user)).distinct()
 
 
 def household_for_key(landkreis_id: int, key: str) -> Household:
@@ -139,6 +155,8 @@ class ClientForm(forms.ModelForm):
         self.user = user
         self.today = today or timezone.localdate()
         self.creating = self.instance.pk is None
+        # Values taken in the Kreis, found by ``clean``; the hidden ones go to the office.
+        self.clashes: list[Clash] = []
         scope = scope_for(user)
         countries = country_choices()
         self.fields["nationality"].choices = [("", "– bitte wählen –"), *countries]
@@ -229,11 +247,26 @@ class ClientForm(forms.ModelForm):
         aktenzeichen, landkreis_id = data.get("aktenzeichen"), self._landkreis_id(data)
         if not aktenzeichen or not landkreis_id:
             return
-        taken = Client.objects.filter(landkreis_id=landkreis_id, aktenzeichen=aktenzeichen)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            self.add_error("aktenzeichen", "Dieses Aktenzeichen ist im Kreis bereits vergeben.")
+        if not self.creating and aktenzeichen == self.instance.aktenzeichen:
+            return  # unchanged: it is this person's own (an anonymised case keeps its pseudonym)
+        clash = aktenzeichen_clash(self.user, landkreis_id, aktenzeichen, self.instance.pk)
+        if clash is None:
+            return
+        self.clashes.append(clash)
+        if clash.neutral:
+            self.add_error("aktenzeichen", AKTENZEICHEN_REFUSED)
+            return
+        person = clash.visible
+        self.add_error(
+            "aktenzeichen",
+            format_html(
+                '{} <a href="{}">{}, {} öffnen</a>',
+                AKTENZEICHEN_TAKEN,
+                reverse("clients:detail", kwargs={"code": person.code}),
+                person.last_name,
+                person.first_name,
+            ),
+        )
 
     def _check_dates(self, data) -> None:
         birth, assigned = data.get("birth_date"), data.get("assignment_date")
@@ -274,13 +307,12 @@ class ClientForm(forms.ModelForm):
                     "household_key",
                     "In Ihrem Zuständigkeitsbereich gibt es keinen Haushalt mit diesem Schlüssel.",
                 )
-        elif Household.objects.filter(landkreis_id=landkreis_id, key=key).exists():
-            # Checked across the Kreis: the key is unique there; joining a household of
-            # another provider's client is not possible from here.
+        elif clash := household_key_clash(self.user, landkreis_id, key):
+            # The key is unique in the Kreis; joining a household of a client the user may not
+            # see is not possible from here (the office can sort it out).
+            self.clashes.append(clash)
             self.add_error(
-                "household_key",
-                "Diesen Haushaltsschlüssel gibt es im Kreis bereits. Bitte einen anderen wählen "
-                "oder „bestehender Haushalt“ angeben.",
+                "household_key", HOUSEHOLD_KEY_REFUSED if clash.neutral else HOUSEHOLD_KEY_TAKEN
             )
 
     def household(self) -> Household | None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from clients.duplicates import possible_duplicates
 from clients.forms.client import ClientForm, ConsentForm, RevokeForm
 from clients.models import Client
-from clients.services import give_consent, revoke_consent, save_client
+from clients.services import give_consent, report_clashes, revoke_consent, save_client
 from clients.views.common import get_writable_client_or_404
 from imcase.organisation.access import scope_for
 from imcase.web.actions import Done, run_form_action
@@ -51,6 +51,8 @@ def client_create(request):
     if request.method == "POST":
         form = ClientForm(request.POST, user=request.user)
         valid = form.is_valid()
+        # A clash with a record the user may not see: he was told nothing, the office is.
+        report_clashes(request.user, form.clashes)
         data = form.cleaned_data
         if all(data.get(name) for name in ("last_name", "first_name", "birth_date")):
             duplicates = possible_duplicates(
@@ -82,6 +84,7 @@ def client_edit(request, code):
         form = ClientForm(request.POST, instance=client, user=request.user)
         if response := _save(request, form):
             return response
+        report_clashes(request.user, form.clashes, creating=False)
     else:
         form = ClientForm(instance=client, user=request.user)
     return render(

@@ -21,6 +21,10 @@ write the condition as a window ("due date passed and case still open"), never a
 days from today", so a missed night is caught up the next. The nightly run stores each finding
 once (per recipient, subject, kind and due date) and marks open alerts whose finding has gone
 as obsolete.
+
+Some alerts are not deadlines but events (an Aktenzeichen clash on the new-person form): their
+kinds are registered with ``alert_kind`` and raised by ``services.raise_alert`` at once; the
+nightly run leaves them alone, since no check yields them.
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ def check(kind: str, label: str) -> Callable[[CheckFunction], CheckFunction]:
         raise ValueError(f"Ungültige Art {kind!r}: Kleinbuchstaben, Ziffern, _; höchstens 40.")
 
     def decorator(function: CheckFunction) -> CheckFunction:
-        if kind in CHECKS and CHECKS[kind].function is not function:
+        if kind in EVENT_KINDS or (kind in CHECKS and CHECKS[kind].function is not function):
             raise ValueError(f"Die Prüfung {kind!r} ist schon registriert.")
         CHECKS[kind] = Check(kind=kind, label=label, function=function)
         return function
@@ -92,6 +96,20 @@ def all_checks() -> list[Check]:
     return list(CHECKS.values())
 
 
+# Kinds raised by an event rather than by a nightly check: kind → German label.
+EVENT_KINDS: dict[str, str] = {}
+
+
+def alert_kind(kind: str, label: str) -> str:
+    """Register the kind of an alert raised by an event; returns ``kind`` (for a constant)."""
+    if not KIND_PATTERN.match(kind):
+        raise ValueError(f"Ungültige Art {kind!r}: Kleinbuchstaben, Ziffern, _; höchstens 40.")
+    if kind in CHECKS or EVENT_KINDS.get(kind, label) != label:
+        raise ValueError(f"Die Art {kind!r} ist schon registriert.")
+    EVENT_KINDS[kind] = label
+    return kind
+
+
 def label_for(kind: str) -> str:
     registered = CHECKS.get(kind)
-    return registered.label if registered else kind
+    return registered.label if registered else EVENT_KINDS.get(kind, kind)

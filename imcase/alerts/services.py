@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from imcase.alerts.context import CheckContext
@@ -175,6 +176,61 @@ def run_nightly(today: dt.date | None = None) -> RunResult:
     delete_old_alerts(today)
     result.emails_sent = send_digests()
     return result
+
+
+def raise_alert(
+    recipient_ids: Iterable[int],
+    kind: str,
+    subject: models.Model,
+    due_date: dt.date,
+    message: str,
+    link: str = "",
+) -> int:
+    """Store an alert raised by an event (a kind registered with ``alert_kind``), one per
+    recipient; returns how many were created or reopened.
+
+    The same event again on the same day (same recipient, subject, kind and due date) creates
+    no second alert: an open one takes the newer message, a done one is opened again.
+    """
+    subject_type = ContentType.objects.get_for_model(subject)
+    changed = 0
+    with transaction.atomic():
+        for recipient_id in dict.fromkeys(recipient_ids):
+            alert, created = Alert.objects.select_for_update().get_or_create(
+                recipient_id=recipient_id,
+                kind=kind,
+                subject_type=subject_type,
+                subject_id=subject.pk,
+                due_date=due_date,
+                defaults={
+                    "message": message[:300],
+                    "link": link[:200],
+                    "created_on": timezone.localdate(),
+                },
+            )
+            if created:
+                changed += 1
+                continue
+            fields = ["message", "link"]
+            alert.message, alert.link = message[:300], link[:200]
+            if alert.status != Alert.Status.OPEN:
+                alert.status, alert.done_at, alert.emailed_at = Alert.Status.OPEN, None, None
+                fields += ["status", "done_at", "emailed_at"]
+                changed += 1
+            alert.save(update_fields=fields)
+    return changed
+
+
+def notify_office(
+    landkreis_id: int, kind: str, subject: models.Model, message: str, link: str = ""
+) -> int:
+    """Tell the coordinating office of the Kreis (all its working users), due today."""
+    today = timezone.localdate()
+    office = CheckContext(today).office_by_landkreis.get(landkreis_id, [])
+    if not office:
+        logger.warning("Keine Koordinierungsstelle im Kreis %s für %s.", landkreis_id, kind)
+        return 0
+    return raise_alert(office, kind, subject, today, message, link)
 
 
 def mark_done(user, alert: Alert) -> Alert:

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from imcase.alerts.models import Alert
 from imcase.alerts.registry import label_for
 from imcase.alerts.services import mark_done
+from imcase.organisation.access import scope_for
+from imcase.organisation.models import Role
 
 PAGE_SIZE = 50
 
@@ -49,6 +51,8 @@ def alert_list(request):
             "kind": kind,
             "kind_label": label_for(kind) if kind else "",
             "open_total": sum(counts.values()),
+            # The office also gets clashes on the new-person form to resolve (clients.services).
+            "for_office": scope_for(request.user).role == Role.OFFICE,
         },
     )
 
