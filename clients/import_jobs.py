@@ -23,7 +23,7 @@ from django.utils import timezone
 from clients.importer import ImportResult, Problem, import_assignments
 from clients.models import ImportJob
 from imcase.exports.registry import register_cleanup
-from imcase.exports.services import BROKER_ERRORS
+from imcase.exports.services import enqueue_or_fail
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Role
 
@@ -77,22 +77,13 @@ def start_import(user, landkreis: Landkreis, upload: UploadedFile, *, dry_run: b
 
 def _enqueue(job_id: int) -> None:
     from clients.tasks import run_import_job
-    from imcase.celery import app
 
-    try:
-        if app.conf.task_always_eager:
-            run_import_job.delay(job_id)
-            return
-        with app.connection_for_write() as connection:
-            run_import_job.apply_async(
-                args=[job_id],
-                connection=connection,
-                retry=True,
-                retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
-            )
-    except BROKER_ERRORS:
-        logger.warning("Import %s: Broker nicht erreichbar.", job_id, exc_info=True)
-        _finish(job_id, ImportJob.Status.FAILED, error=UNAVAILABLE)
+    enqueue_or_fail(
+        run_import_job,
+        job_id,
+        "Import",
+        lambda: _finish(job_id, ImportJob.Status.FAILED, error=UNAVAILABLE),
+    )
 
 
 def _allowed(job: ImportJob) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import tempfile
+from collections.abc import Callable
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -68,27 +69,40 @@ def start_export(user, export: Export, params: dict) -> GeneratedFile:
     return generated
 
 
-def _enqueue(file_id: int) -> None:
+def enqueue_or_fail(task, object_id: int, what: str, on_unreachable: Callable[[], None]) -> None:
+    """Queue ``task(object_id)`` for the worker; when the broker cannot be reached, log it and
+    call ``on_unreachable`` (which marks the job failed, so the page can say so). Without a
+    broker configured (the demo) the task runs inline. Shared by exports and imports."""
     from imcase.celery import app
-    from imcase.exports.tasks import generate_file
 
     try:
         if app.conf.task_always_eager:
-            generate_file.delay(file_id)
+            task.delay(object_id)
             return
         # A fresh connection from the current settings, and few retries: the user is waiting.
         with app.connection_for_write() as connection:
-            generate_file.apply_async(
-                args=[file_id],
+            task.apply_async(
+                args=[object_id],
                 connection=connection,
                 retry=True,
                 retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
             )
     except BROKER_ERRORS:
-        logger.warning("Export %s: Broker nicht erreichbar.", file_id, exc_info=True)
-        GeneratedFile.objects.filter(pk=file_id).update(
+        logger.warning("%s %s: Broker nicht erreichbar.", what, object_id, exc_info=True)
+        on_unreachable()
+
+
+def _enqueue(file_id: int) -> None:
+    from imcase.exports.tasks import generate_file
+
+    enqueue_or_fail(
+        generate_file,
+        file_id,
+        "Export",
+        lambda: GeneratedFile.objects.filter(pk=file_id).update(
             status=GeneratedFile.Status.FAILED, error=UNAVAILABLE, finished_at=timezone.now()
-        )
+        ),
+    )
 
 
 def _fail(file_id: int, message: str) -> None:
