@@ -43,7 +43,7 @@ TEST_ENV := SECRET_KEY='$(TEST_SECRET_KEY)' DEBUG=0 \
 	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: help venv run test bench worker beat lint format clean services test-deps
+.PHONY: help venv run test later-days bench worker beat lint format clean services test-deps
 
 help:
 	@echo "Targets: run, test, bench, worker, beat, lint, format, clean"
@@ -51,6 +51,25 @@ help:
 	@echo "  make test PYTEST_ARGS='-k x'   ruff + pytest (PostgreSQL, Redis, Chromium)"
 	@echo "  make test LATER_DAYS='...'     Tage der Zusatzläufe (leer: keine Zusatzläufe)"
 	@echo "  make bench BENCH_ARGS='...'    Benchmark gegen imcase_bench"
+
+# The tests that follow the clock (not browser, not pinned with @pytest.mark.today) once more
+# as of each day in LATER_DAYS, the days side by side (one database and Redis DB each; two
+# cores), each day's output shown when all are done. LATER_ARGS narrows them (-k ...).
+LATER_ARGS ?=
+later-days: venv
+	@mkdir -p var
+	@pids=""; i=0; for day in $(LATER_DAYS); do \
+		i=$$((i + 1)); \
+		echo "==> pytest as of $$day (tests that follow the clock), running"; \
+		$(TEST_ENV) REDIS_URL=redis://127.0.0.1:6379/$$((15 - i)) DATABASE_URL=$(PG)/imcase_later$$i \
+			$(BIN)/pytest -p no:cacheprovider -q -m 'not browser and not today' --today=$$day \
+			$(LATER_ARGS) > var/later-$$day.log 2>&1 & pids="$$pids $$!"; \
+	done; \
+	status=0; for pid in $$pids; do wait $$pid || status=1; done; \
+	for day in $(LATER_DAYS); do \
+		echo "==> pytest as of $$day (tests that follow the clock)"; cat var/later-$$day.log; \
+	done; \
+	exit $$status
 
 # Internal: virtualenv with the project and its test extras; pip only runs again when
 # pyproject.toml changed (stamp file named after its SHA-256).
@@ -102,11 +121,7 @@ test: services test-deps venv
 	@$(BIN)/lint-imports
 	@echo "==> pytest"
 	@$(TEST_ENV) DATABASE_URL=$(PG)/imcase $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
-	@for day in $(LATER_DAYS); do \
-		echo "==> pytest as of $$day (tests that follow the clock)"; \
-		$(TEST_ENV) DATABASE_URL=$(PG)/imcase $(BIN)/pytest -p no:cacheprovider -q \
-			-m 'not browser and not today' --today=$$day; \
-	done
+	@$(MAKE) later-days EXTRAS=$(EXTRAS)
 
 bench: services venv
 	@if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc \
