@@ -6,6 +6,7 @@ authenticator app would; the live server checks them against the same (real) clo
 
 from __future__ import annotations
 
+import re
 import time
 
 import pyotp
@@ -70,8 +71,13 @@ def test_manager_enrols_and_signs_in_with_app_code(page, live_server, world, req
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
     # Log out (the menu is collapsed at phone width) and sign in again: now a code is asked.
+    # Wait until Bootstrap's collapse has finished opening ("show", no longer "collapsing"):
+    # a click on the moving button can land beside it on a loaded machine.
     page.get_by_role("button", name="Menü ein- oder ausblenden").click()
-    submit(page, page.get_by_role("button", name="Abmelden"))
+    expect(page.locator("#hauptmenue")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    logout = page.get_by_role("button", name="Abmelden")
+    expect(logout).to_be_visible()
+    submit(page, logout)
     _password_login(page, live_server, world.owner.username)
     assert page.url.startswith(live_server.url + "/zwei-faktor/bestaetigen/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bestätigungscode")
