@@ -11,11 +11,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # Pango (>= 1.44) and fonts for WeasyPrint PDFs; Noto covers Arabic and other scripts.
 # libldap and libsasl2 at run time for the optional LDAP login (python-ldap).
+# postgresql-client for `manage.py backup` / `restore` (pg_dump, pg_restore).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
         fonts-noto-core fonts-dejavu-core \
         libldap-2.5-0 libsasl2-2 \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

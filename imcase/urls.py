@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from imcase.operations import health
 from imcase.web import views
 from imcase.web.forms import LoginForm
 
@@ -11,6 +12,8 @@ admin.site.index_title = "Stammdaten und Zugänge"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path(
         "anmelden/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),

@@ -10,3 +10,4 @@ class ReportingConfig(AppConfig):
         from reporting.models import Submission
 
         append_only.register(Submission)
+        from reporting import restore_checks  # noqa: F401 - registers the submissions' check

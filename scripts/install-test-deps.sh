@@ -8,6 +8,7 @@
 #   libpangoft2-1.0-0,
 #   libharfbuzz-subset0   WeasyPrint needs Pango >= 1.44 (and HarfBuzz subsetting)
 #   poppler-utils         pdftotext, to read generated PDFs back in tests
+#   postgresql-client     pg_dump / pg_restore for `manage.py backup` / `restore` and their test
 #   docker-compose        only to validate docker-compose.yml (`docker-compose config`)
 #   libldap2-dev,
 #   libsasl2-dev, gcc,
@@ -26,6 +27,7 @@ PACKAGES=(
     libpangoft2-1.0-0
     libharfbuzz-subset0
     poppler-utils
+    postgresql-client
     docker-compose
     libldap2-dev
     libsasl2-dev

@@ -145,7 +145,7 @@ def test_docker_compose_defines_services_and_healthchecks():
     web = services["web"]
     assert web["environment"]["BEHIND_TLS_PROXY"] == "1"
     assert "X-Forwarded-Proto" in " ".join(web["healthcheck"]["test"])
-    assert "/anmelden/" in " ".join(web["healthcheck"]["test"])
+    assert "/readyz" in " ".join(web["healthcheck"]["test"])
     assert "celery -A imcase worker" in " ".join(services["worker"]["command"])
     assert "celery -A imcase beat" in " ".join(services["beat"]["command"])
     assert {"pgdata", "redisdata", "media"} <= set(config.get("volumes", {}))
