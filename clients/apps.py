@@ -15,3 +15,10 @@ class ClientsConfig(AppConfig):
 
         discover_caseload_sections()
         discover_client_page_sections()
+
+        # The name search's index narrowing needs pg_trgm's threshold on every connection.
+        from django.db.backends.signals import connection_created
+
+        from clients.search import set_trigram_threshold
+
+        connection_created.connect(set_trigram_threshold, dispatch_uid="clients-trigram-threshold")

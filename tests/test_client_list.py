@@ -89,6 +89,89 @@ def test_search_ranks_the_spelling_typed_first(world, people):
     assert names(search_clients(people, "Hassan"))[0] == "Hassan"
 
 
+@on_postgresql
+def test_search_narrows_by_the_trigram_index_operator_with_the_lower_threshold(people):
+    sql = str(search_clients(people, "Mohamad Alhasan").query)
+    assert sql.count("%>") == 8  # two words, four name columns each: what the GIN indexes answer
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW pg_trgm.word_similarity_threshold")
+        assert float(cursor.fetchone()[0]) == 0.5
+
+
+SPELLINGS = [
+    ("Mohammed", "Al-Hassan"),
+    ("Muhammad", "Alhasan"),
+    ("Mohamad", "Hassan"),
+    ("Mahmoud", "Hasani"),
+    ("Youssef", "Haidar"),
+    ("Yusuf", "Haydar"),
+    ("Jussuf", "Hyder"),
+    ("Josef", "Hayder"),
+    ("Abdul Rahman", "Darwish"),
+    ("Abdulrahman", "Darvish"),
+    ("Fatima", "Hussein"),
+    ("Fatma", "Husain"),
+    ("Olena", "Kovalenko"),
+    ("Olga", "Kowalski"),
+    ("Amina", "Haddad"),
+    ("Amin", "Hadad"),
+    ("Ali", "Ahmadi"),
+    ("Alaa", "Ahmad"),
+    ("Anna", "Schmidt"),
+]
+
+
+@on_postgresql
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mohamad",
+        "Hassan Mohammed",
+        "Yusuf",
+        "Haidar",
+        "Abdulrahman",
+        "Hussain",
+        "Ahmad",
+        # Found only by the typed similarity between 0.5 and 0.7 (skeleton below 0.75): these
+        # fail if the index narrowing used pg_trgm's default threshold (0.6) or a higher one.
+        "Mohamat",
+        "Darwisch",
+        "Schmitt",
+        "Kovalchuk",
+    ],
+)
+def test_index_narrowing_finds_exactly_what_ranking_every_client_finds(world, text):
+    """The same hits as the thresholds applied to every visible client (the search before the
+    index narrowing), computed here with word_similarity() on every row."""
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    from clients.search import NAME_THRESHOLD, SKELETON_THRESHOLD, _search_words
+
+    for first, last in SPELLINGS:
+        ClientFactory(
+            municipality=world.town, manager=world.owner, first_name=first, last_name=last
+        )
+    visible = Client.objects.visible_to(world.owner)
+    expected = set(visible.values_list("pk", flat=True))
+    for word in _search_words(text):
+        skeleton = name_skeleton(word)
+        rows = visible.annotate(
+            t1=TrigramWordSimilarity(word, "first_name"),
+            t2=TrigramWordSimilarity(word, "last_name"),
+            s1=TrigramWordSimilarity(skeleton, "first_name_skeleton"),
+            s2=TrigramWordSimilarity(skeleton, "last_name_skeleton"),
+        ).values_list("pk", "t1", "t2", "s1", "s2")
+        expected &= {
+            pk
+            for pk, t1, t2, s1, s2 in rows
+            if max(t1, t2) >= NAME_THRESHOLD
+            or (len(skeleton) >= 3 and max(s1, s2) >= SKELETON_THRESHOLD)
+        }
+    found = set(search_clients(visible, text).values_list("pk", flat=True))
+    assert found == expected
+    assert found, f"the data set should contain matches for {text!r}"
+
+
 def test_search_finds_exact_aktenzeichen(world, people):
     assert names(search_clients(people, world.client.aktenzeichen.lower())) == ["Haddad"]
 
