@@ -45,3 +45,74 @@ def _client_detail_most_contacts():
     if client is None:
         raise BenchError("Die Integrationsmanager:in „manager“ sieht keine Klient:innen.")
     return get_page("manager", reverse("clients:detail", args=[client.code]))
+
+
+# --- The name search beside the same hits in hand-written SQL ----------------------------
+# Both over all clients of the database (no user scope, which the SQL would have to repeat),
+# both return the hit count and the first page (25 ids in rank order), as the list shows them.
+
+SEARCH_TEXT = "Mohamad"
+PAGE = 25
+
+SEARCH_SQL = """
+WITH hits AS (
+    SELECT id, last_name, first_name,
+           GREATEST(word_similarity(%(word)s, first_name), word_similarity(%(word)s, last_name))
+               AS typed,
+           GREATEST(word_similarity(%(skeleton)s, first_name_skeleton),
+                    word_similarity(%(skeleton)s, last_name_skeleton)) AS skeleton
+      FROM clients_client
+     WHERE first_name %%> %(word)s OR last_name %%> %(word)s
+        OR first_name_skeleton %%> %(skeleton)s OR last_name_skeleton %%> %(skeleton)s
+), matching AS (
+    SELECT * FROM hits WHERE typed >= %(name_threshold)s OR skeleton >= %(skeleton_threshold)s
+)
+SELECT (SELECT count(*) FROM matching), id
+  FROM matching
+ ORDER BY typed + skeleton DESC, last_name, first_name, id
+ LIMIT %(page)s
+"""
+
+
+def _search_orm():
+    from clients.search import search_clients
+
+    hits = search_clients(Client.objects.all(), SEARCH_TEXT)
+    return hits.count(), list(hits.values_list("pk", flat=True)[:PAGE])
+
+
+def _search_sql():
+    from django.db import connection
+
+    from clients.search import NAME_THRESHOLD, SKELETON_THRESHOLD, name_skeleton
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SEARCH_SQL,
+            {
+                "word": SEARCH_TEXT.lower(),
+                "skeleton": name_skeleton(SEARCH_TEXT),
+                "name_threshold": NAME_THRESHOLD,
+                "skeleton_threshold": SKELETON_THRESHOLD,
+                "page": PAGE,
+            },
+        )
+        rows = cursor.fetchall()
+    return (rows[0][0] if rows else 0), [row[1] for row in rows]
+
+
+def _search_compared():
+    if _search_orm() != _search_sql():
+        raise BenchError("Suche: ORM und handgeschriebenes SQL finden verschiedene Treffer.")
+
+
+@benchmark(f"Suche „{SEARCH_TEXT}“, alle Klient:innen: ORM (Zahl + erste Seite)")
+def _search_orm_case():
+    _search_compared()
+    return _search_orm
+
+
+@benchmark(f"Suche „{SEARCH_TEXT}“, alle Klient:innen: handgeschriebenes SQL (GIN)")
+def _search_sql_case():
+    _search_compared()
+    return _search_sql
