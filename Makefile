@@ -43,7 +43,7 @@ TEST_ENV := SECRET_KEY='$(TEST_SECRET_KEY)' DEBUG=0 \
 	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: help venv run test later-days bench worker beat lint format clean services test-deps
+.PHONY: help venv run test pytest-main later-days bench worker beat lint format clean services test-deps
 
 help:
 	@echo "Targets: run, test, bench, worker, beat, lint, format, clean"
@@ -119,9 +119,27 @@ test: services test-deps venv
 	@$(BIN)/ruff format --check .
 	@echo "==> lint-imports (layers)"
 	@$(BIN)/lint-imports
-	@echo "==> pytest"
-	@$(TEST_ENV) DATABASE_URL=$(PG)/imcase $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	@$(MAKE) pytest-main EXTRAS=$(EXTRAS)
 	@$(MAKE) later-days EXTRAS=$(EXTRAS)
+
+# The main run in two halves side by side (two cores): the browser journeys (Chromium, live
+# server) and everything else, each with its own database and Redis DB; each half's output is
+# shown when both are done. Exit status 5 ("no tests collected", e.g. PYTEST_ARGS='-k x' that
+# selects only one half) counts as success for a half.
+pytest-main: venv
+	@mkdir -p var
+	@echo "==> pytest (browser journeys and the rest side by side)"
+	@$(TEST_ENV) DATABASE_URL=$(PG)/imcase $(BIN)/pytest -p no:cacheprovider -m 'not browser' \
+		$(PYTEST_ARGS) > var/pytest-rest.log 2>&1 & rest=$$!; \
+	$(TEST_ENV) REDIS_URL=redis://127.0.0.1:6379/12 DATABASE_URL=$(PG)/imcase_browser \
+		$(BIN)/pytest -p no:cacheprovider -m browser $(PYTEST_ARGS) \
+		> var/pytest-browser.log 2>&1 & browser=$$!; \
+	status=0; \
+	wait $$rest || { code=$$?; [ $$code -eq 5 ] || status=1; }; \
+	wait $$browser || { code=$$?; [ $$code -eq 5 ] || status=1; }; \
+	echo "==> pytest: all but the browser journeys"; cat var/pytest-rest.log; \
+	echo "==> pytest: browser journeys"; cat var/pytest-browser.log; \
+	exit $$status
 
 bench: services venv
 	@if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc \
