@@ -615,7 +615,7 @@ def _replace_participants(
 
 
 def _replace_referrals(consultation: Consultation, referrals: Sequence[ReferralInput]) -> None:
-    existing = {r.pk: r for r in consultation.referrals.all()}
+    existing = {r.pk: r for r in consultation.referrals.select_for_update()}
     wanted = {r.pk for r in referrals if r.pk is not None}
     if not wanted <= existing.keys():
         raise ServiceError("Diese Vermittlung gehört nicht zu diesem Kontakt.")
@@ -630,14 +630,16 @@ def _replace_referrals(consultation: Consultation, referrals: Sequence[ReferralI
         if (referral.service_id, referral.note) != (data.service.pk, data.note.strip()):
             referral.service = data.service
             referral.note = data.note.strip()
-            referral.save()
+            referral.save(update_fields=["service", "note"])  # the status is not the form's
 
 
 def update_referral_status(actor, referral: Referral, status: str, on: dt.date) -> Referral:
     if status not in Referral.Status.values:
         raise ServiceError("Unbekannter Stand der Vermittlung.")
     with transaction.atomic():
-        referral = Referral.all_objects.select_for_update().get(pk=referral.pk)
+        referral = Referral.all_objects.select_for_update().filter(pk=referral.pk).first()
+        if referral is None:  # removed from its contact in the meantime
+            raise ServiceError("Diese Vermittlung wurde inzwischen aus dem Kontakt entfernt.")
         _visible_consultation(actor, referral.consultation_id)
         referral.status = status
         referral.status_changed_on = on

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from clients.caseload import no_contact
 from clients.models import Consultation, ConsultationParticipant, Referral
+from clients.retention import anonymise_clients
 from clients.services import (
     CONSULTATION_WITHDRAWN,
     ReferralInput,
@@ -332,3 +333,27 @@ def test_a_withdrawn_contact_leaves_dashboard_caseload_and_checks(world):
     assert not ConsultationParticipant.objects.filter(consultation=wrong).exists()
     assert ConsultationParticipant.all_objects.filter(consultation=wrong).exists()
     assert list(Consultation.objects.filter(participants__client=world.client)) == [old]
+
+
+def test_the_contact_page_audits_former_participants_named_in_its_history(client, world):
+    consultation = log(world.owner, [world.client, world.partner])
+    as_user(client, world.owner)
+    client.post(edit_url(consultation), edit_form(consultation, participants=[world.client.pk]))
+    since = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    assert "Karim Haddad" in history_text(client, consultation)
+
+    views = AuditEntry.objects.filter(pk__gt=since, action=AuditEntry.Action.VIEW)
+    assert {e.object_id for e in views} == {str(world.client.code), str(world.partner.code)}
+
+
+def test_anonymisation_clears_the_reason_of_a_withdrawn_contact(world):
+    consultation = log(world.owner, [world.client], note="Notiz")
+    withdraw_consultation(world.owner, consultation, "Amina statt Karim erfasst", 1)
+
+    anonymise_clients([world.client.pk])
+
+    stored = Consultation.all_objects.get(pk=consultation.pk)
+    assert (stored.note, stored.withdrawal_reason) == ("", "")
+    assert not consultation.history.exclude(withdrawal_reason="").exists()
+    assert stored.is_withdrawn
