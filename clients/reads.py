@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 
+from clients.consultation_history import former_participant_ids
 from clients.models import Client, Consultation
 from imcase.audit.reads import Shown
 from imcase.dates import german_date
@@ -28,8 +30,16 @@ def client(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Shown]:
 
 def contact_participants(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Shown]:
     """Every participant of the contact: the page names them all, with the note."""
-    contact = Consultation.objects.visible_to(request.user).get(code=kwargs["code"])
-    participants = Client.objects.filter(participations__consultation=contact).order_by("pk")
+    contact = Consultation.all_objects.visible_to(request.user).get(code=kwargs["code"])
+    # The change history names former participants the user sees, too.
+    former = Client.objects.visible_to(request.user).filter(pk__in=former_participant_ids(contact))
+    participants = (
+        Client.objects.filter(
+            Q(participations__consultation=contact) | Q(pk__in=former.values("pk"))
+        )
+        .distinct()
+        .order_by("pk")
+    )
     read = f"Kontakt vom {german_date(contact.date)}: Notiz, Beteiligte, Vermittlungen, Verlauf"
     return [
         Shown(person, person.aktenzeichen, {"read": read, "contact": str(contact.code)})

@@ -83,18 +83,22 @@ def anonymise_clients(ids: list[int]) -> dict[str, int]:
     )
     Client.history.filter(id__in=ids).update(**_anonymised_person(), aktenzeichen=_pseudonym("id"))
 
-    # A joint contact keeps its note while one participant is not anonymised.
+    # A joint contact keeps its note while one participant is not anonymised. Withdrawn
+    # contacts too (``all_objects``): their note and the reason of withdrawal are free text.
     consultations = list(
-        Consultation.objects.filter(participants__client_id__in=ids)
+        Consultation.all_objects.filter(participants__client_id__in=ids)
         .exclude(
             participants__client__in=Client.objects.exclude(is_anonymised_q()).exclude(pk__in=ids)
         )
         .values_list("pk", flat=True)
         .distinct()
     )
-    notes = Consultation.objects.filter(pk__in=consultations).exclude(note="").update(note="")
-    Consultation.history.filter(id__in=consultations).update(note="")
-    Referral.objects.filter(consultation_id__in=consultations).update(note="")
+    notes = Consultation.all_objects.filter(pk__in=consultations).exclude(note="").update(note="")
+    Consultation.all_objects.filter(pk__in=consultations).exclude(withdrawal_reason="").update(
+        withdrawal_reason=""
+    )
+    Consultation.history.filter(id__in=consultations).update(note="", withdrawal_reason="")
+    Referral.all_objects.filter(consultation_id__in=consultations).update(note="")
     Referral.history.filter(consultation_id__in=consultations).update(note="")
 
     extensions = WindowExtension.objects.filter(client_id__in=ids).update(

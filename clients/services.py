@@ -27,6 +27,7 @@ from clients.models import (
     WindowExtension,
 )
 from clients.models.client import ResidenceStatus
+from clients.models.consultation import complete_first_version
 from clients.window import Window
 from imcase.alerts.registry import alert_kind
 from imcase.alerts.scope import alerts_about_person, person_records, withdraw_alerts
@@ -50,6 +51,7 @@ CONSULTATION_FIELDS = (
     "next_appointment",
 )
 CONSULTATION_NOT_VISIBLE = "Dieser Kontakt liegt nicht in Ihrem Zuständigkeitsbereich."
+CONSULTATION_WITHDRAWN = "Dieser Kontakt ist storniert und kann nicht mehr geändert werden."
 
 # Raised at once (not by the nightly run) for the coordinating office of the Kreis.
 RECORD_CLASH = alert_kind("record_clash", "Aktenzeichen-Konflikt bei Neuanlage")
@@ -379,9 +381,12 @@ def revoke_consent(actor, consent: Consent, revoked_on: dt.date) -> Consent:
 
 @dataclass
 class ReferralInput:
+    """A referral of a contact; ``pk`` names an existing one when a contact is edited."""
+
     service: RegularService
     note: str = ""
     status: str = Referral.Status.REFERRED
+    pk: int | None = None
 
 
 @dataclass
@@ -465,12 +470,13 @@ def log_consultation(actor, data: ConsultationInput) -> Consultation:
             next_appointment=data.next_appointment,
             recorded_by=actor,
         )
-        consultation.topics.set(list(data.topics))
+        _set_topics_quietly(consultation, data.topics)
         ConsultationParticipant.objects.bulk_create(
             ConsultationParticipant(consultation=consultation, client=c, funded=funded[c.pk])
             for c in data.clients
         )
         _create_referrals(consultation, data.referrals)
+        complete_first_version(consultation)
         for client in data.clients:
             record(
                 actor,
@@ -485,20 +491,22 @@ def log_consultation(actor, data: ConsultationInput) -> Consultation:
 def update_consultation(
     actor, consultation: Consultation, data: ConsultationInput, expected_version: int
 ) -> Consultation:
-    """Edit a contact; the earlier state stays in its history. Refuses a stale edit."""
+    """Edit a contact, its participants and referrals; the earlier state stays in its history.
+
+    ``data.clients`` are the participants the actor chose; a participant he no longer sees
+    (moved to another provider) stays. ``data.referrals`` is the complete new list: an entry
+    with ``pk`` keeps (and may change) that referral, one without is added, a missing one is
+    removed. Refuses a stale edit and a withdrawn contact."""
     _validate_input(data)
     with transaction.atomic():
-        current = lock_visible(
-            actor,
-            Consultation.objects,
-            consultation.pk,
-            expected_version,
-            refusal=CONSULTATION_NOT_VISIBLE,
-        )
-        participants = list(current.participants.select_related("client"))
+        current = _locked_consultation(actor, consultation, expected_version)
+        before = list(current.participants.select_related("client"))
+        hidden = _hidden_participants(actor, before)
+        chosen = list(data.clients)
+        _check_participants(actor, chosen)
+        clients = {c.pk: c for c in [*chosen, *hidden]}
         funded = {
-            p.client_id: funded_participation(p.client, data.date, current.provider)
-            for p in participants
+            pk: funded_participation(c, data.date, current.provider) for pk, c in clients.items()
         }
         current.date = data.date
         current.duration_minutes = data.duration_minutes
@@ -507,28 +515,131 @@ def update_consultation(
         current.interpreter_language = data.interpreter_language.strip()
         current.note = data.note.strip()
         current.next_appointment = data.next_appointment
+        _replace_participants(current, before, funded)
+        _replace_referrals(current, data.referrals)
+        _set_topics_quietly(current, data.topics)
+        # One new version with everything: fields, topics, participants and referrals.
         current.save_new_version(*CONSULTATION_FIELDS)
-        current.topics.set(list(data.topics))
-        for participant in participants:
-            if participant.funded != funded[participant.client_id]:
-                participant.funded = funded[participant.client_id]
-                participant.save(update_fields=["funded"])
-        for participant in participants:
+        touched = {p.client_id: p.client for p in before} | clients
+        for client in touched.values():
+            record(
+                actor,
+                AuditEntry.Action.CHANGE,
+                client,
+                label=client.aktenzeichen,
+                event="consultation_changed",
+            )
+    return current
+
+
+def withdraw_consultation(
+    actor, consultation: Consultation, reason: str, expected_version: int | None
+) -> Consultation:
+    """Withdraw (stornieren) a wrongly entered contact: it stays in the history, the timeline
+    and the audit log, marked with date, user and reason, and leaves every figure. Who may edit
+    the contact may withdraw it; it cannot be changed afterwards."""
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError({"reason": "Bitte geben Sie den Grund der Stornierung an."})
+    with transaction.atomic():
+        current = _locked_consultation(actor, consultation, expected_version)
+        current.withdrawn_at = timezone.now()
+        current.withdrawn_by = actor
+        current.withdrawal_reason = reason
+        current.save_new_version("withdrawn_at", "withdrawn_by", "withdrawal_reason")
+        for participant in ConsultationParticipant.all_objects.filter(
+            consultation=current
+        ).select_related("client"):
             record(
                 actor,
                 AuditEntry.Action.CHANGE,
                 participant.client,
                 label=participant.client.aktenzeichen,
-                event="consultation_changed",
+                event="consultation_withdrawn",
             )
     return current
+
+
+def _set_topics_quietly(consultation: Consultation, topics: Iterable[Topic]) -> None:
+    """Set the topics without a version of their own: the caller writes one with them."""
+    consultation.skip_history_when_saving = True
+    try:
+        consultation.topics.set(list(topics))
+    finally:
+        del consultation.skip_history_when_saving
+
+
+def _locked_consultation(
+    actor, consultation: Consultation, expected_version: int | None
+) -> Consultation:
+    """The contact locked for a change by a case worker who sees it; a withdrawn one is
+    refused (it is seen, but no longer changed)."""
+    if not scope_for(actor).is_case_worker:
+        raise ServiceError("Nur Integrationsmanager:innen und Teamleitungen ändern Kontakte.")
+    current = lock_visible(
+        actor,
+        Consultation.all_objects,
+        consultation.pk,
+        expected_version,
+        refusal=CONSULTATION_NOT_VISIBLE,
+    )
+    if current.is_withdrawn:
+        raise ServiceError(CONSULTATION_WITHDRAWN)
+    return current
+
+
+def _hidden_participants(actor, participants: list[ConsultationParticipant]) -> list[Client]:
+    visible = set(
+        Client.objects.visible_to(actor)
+        .filter(pk__in=[p.client_id for p in participants])
+        .values_list("pk", flat=True)
+    )
+    return [p.client for p in participants if p.client_id not in visible]
+
+
+def _replace_participants(
+    consultation: Consultation, before: list[ConsultationParticipant], funded: dict[int, bool]
+) -> None:
+    for participant in before:
+        if participant.client_id not in funded:
+            participant.delete()
+        elif participant.funded != funded[participant.client_id]:
+            participant.funded = funded[participant.client_id]
+            participant.save(update_fields=["funded"])
+    kept = {p.client_id for p in before}
+    ConsultationParticipant.objects.bulk_create(
+        ConsultationParticipant(consultation=consultation, client_id=pk, funded=is_funded)
+        for pk, is_funded in funded.items()
+        if pk not in kept
+    )
+
+
+def _replace_referrals(consultation: Consultation, referrals: Sequence[ReferralInput]) -> None:
+    existing = {r.pk: r for r in consultation.referrals.select_for_update()}
+    wanted = {r.pk for r in referrals if r.pk is not None}
+    if not wanted <= existing.keys():
+        raise ServiceError("Diese Vermittlung gehört nicht zu diesem Kontakt.")
+    for pk, referral in existing.items():
+        if pk not in wanted:
+            referral.delete()
+    for data in referrals:
+        if data.pk is None:
+            _create_referrals(consultation, [data])
+            continue
+        referral = existing[data.pk]
+        if (referral.service_id, referral.note) != (data.service.pk, data.note.strip()):
+            referral.service = data.service
+            referral.note = data.note.strip()
+            referral.save(update_fields=["service", "note"])  # the status is not the form's
 
 
 def update_referral_status(actor, referral: Referral, status: str, on: dt.date) -> Referral:
     if status not in Referral.Status.values:
         raise ServiceError("Unbekannter Stand der Vermittlung.")
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        referral = Referral.all_objects.select_for_update().filter(pk=referral.pk).first()
+        if referral is None:  # removed from its contact in the meantime
+            raise ServiceError("Diese Vermittlung wurde inzwischen aus dem Kontakt entfernt.")
         _visible_consultation(actor, referral.consultation_id)
         referral.status = status
         referral.status_changed_on = on
@@ -545,8 +656,11 @@ def update_referral_status(actor, referral: Referral, status: str, on: dt.date) 
 
 
 def _visible_consultation(actor, consultation_id: int) -> None:
-    if not Consultation.objects.visible_to(actor).filter(pk=consultation_id).exists():
+    found = Consultation.all_objects.visible_to(actor).filter(pk=consultation_id).first()
+    if found is None:
         raise ServiceError(CONSULTATION_NOT_VISIBLE)
+    if found.is_withdrawn:
+        raise ServiceError(CONSULTATION_WITHDRAWN)
 
 
 def _create_referrals(consultation: Consultation, referrals: Sequence[ReferralInput]) -> None:

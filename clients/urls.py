@@ -10,6 +10,11 @@ from imcase.audit.reads import audited_path as path
 CLIENT_PAGE = Reads(
     "Personenseite: Stammdaten, Beratungszeitraum, Kontakte, Einwilligungen", reads.client, "client"
 )
+CONTACT_PAGE = Reads(
+    "Kontakt: Notiz, Beteiligte, Vermittlungen, Verlauf",
+    reads.contact_participants,
+    "consultation",
+)
 
 app_name = "clients"
 urlpatterns = [
@@ -84,11 +89,14 @@ urlpatterns = [
         "kontakte/<uuid:code>/",
         detail.consultation_edit,
         name="consultation_edit",
-        reads=Reads(
-            "Kontakt: Notiz, Beteiligte, Vermittlungen, Verlauf",
-            reads.contact_participants,
-            "consultation",
-        ),
+        reads=CONTACT_PAGE,
+    ),
+    # A withdrawal without a reason comes back on the contact page.
+    path(
+        "kontakte/<uuid:code>/stornieren/",
+        detail.consultation_withdraw,
+        name="consultation_withdraw",
+        reads=CONTACT_PAGE,
     ),
     path(
         "vermittlungen/<int:pk>/",

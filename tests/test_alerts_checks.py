@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from clients.models import Client, WindowExtension
+from clients.models import Client, Consultation, WindowExtension
 from imcase.alerts.checks import add_months
 from imcase.alerts.models import Alert
 from imcase.alerts.registry import CHECKS
@@ -233,6 +233,20 @@ def test_no_contact_alert_starts_after_90_days(world, days_since, alerted):
     if alerted:
         assert alerts[0].due_date == last + days(90)
         assert "02.06.2025" in alerts[0].message
+
+
+def test_a_withdrawn_contact_is_no_last_contact(world):
+    last = dt.date(2025, 6, 2)
+    ConsultationFactory(provider=world.provider, date=last, client=world.client)
+    wrong = ConsultationFactory(provider=world.provider, date=last + days(60), client=world.client)
+    Consultation.objects.filter(pk=wrong.pk).update(
+        withdrawn_at=timezone.now(), withdrawn_by=world.owner, withdrawal_reason="doppelt"
+    )
+
+    run(last + days(91), "no_contact")
+
+    (alert,) = open_alerts("no_contact", world)
+    assert "02.06.2025" in alert.message
 
 
 def test_case_without_any_contact_counts_from_its_opening(world):

@@ -135,6 +135,8 @@ def visits(o: Objects, world) -> dict[str, Visit]:
         "clients:consent_revoke": Visit({**client, "pk": o.consent}, "post"),
         "clients:consultation_create": Visit(client, "post"),
         "clients:consultation_edit": Visit({"code": o.contact}),
+        # Without a reason: the contact page again, with the error (a read of the contact).
+        "clients:consultation_withdraw": Visit({"code": o.contact}, "post", {"reason": ""}),
         "clients:referral_status": Visit({"pk": o.referral}, "post"),
         "clients:extension_request": Visit(client, "post"),
         "clients:extension_decide": Visit({"pk": o.extension}, "post"),

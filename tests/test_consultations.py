@@ -264,8 +264,12 @@ def edit_form(consultation, **overrides) -> dict:
         "interpreter_language": consultation.interpreter_language,
         "note": consultation.note,
         "next_appointment": "",
+        "participants": [str(p.client_id) for p in consultation.participants.all()],
         "version": str(consultation.version),
     }
+    for n, referral in enumerate(consultation.referrals.order_by("pk"), start=1):
+        data[f"referral_{n}_service"] = str(referral.service_id)
+        data[f"referral_{n}_note"] = referral.note
     data.update(overrides)
     return data
 

@@ -91,7 +91,7 @@ def consultation_checksum() -> str:
     """The consultations by natural keys (codes, Aktenzeichen, names), independent of ids."""
     parts = [
         sorted(
-            Consultation.objects.values_list(
+            Consultation.all_objects.values_list(
                 "code",
                 "provider__name",
                 "date",
@@ -102,10 +102,12 @@ def consultation_checksum() -> str:
                 "note",
                 "next_appointment",
                 "recorded_by__username",
+                "withdrawn_at",
+                "withdrawal_reason",
             )
         ),
         sorted(
-            ConsultationParticipant.objects.values_list(
+            ConsultationParticipant.all_objects.values_list(
                 "consultation__code", "client__aktenzeichen", "funded"
             )
         ),
@@ -113,7 +115,7 @@ def consultation_checksum() -> str:
             Consultation.topics.through.objects.values_list("consultation__code", "topic__name")
         ),
         sorted(
-            Referral.objects.values_list(
+            Referral.all_objects.values_list(
                 "consultation__code", "service__name", "status", "status_changed_on"
             )
         ),
@@ -195,10 +197,20 @@ def test_second_run_changes_nothing():
 
 
 @pytest.mark.django_db
+def test_a_few_wrong_contacts_are_withdrawn_and_count_nowhere():
+    seed()
+    withdrawn = Consultation.all_objects.filter(withdrawn_at__isnull=False)
+    assert withdrawn.count() == 3
+    assert all(c.withdrawal_reason and c.withdrawn_by_id == c.recorded_by_id for c in withdrawn)
+    assert not Consultation.objects.filter(pk__in=withdrawn.values("pk")).exists()
+    assert all(c.history.first().withdrawal_reason for c in withdrawn)
+
+
+@pytest.mark.django_db
 def test_consultations_are_deterministic_per_seed():
     seed()
     checksum = consultation_checksum()
-    Consultation.objects.all().delete()
+    Consultation.all_objects.all().delete()  # the withdrawn ones too
     seed()
     assert consultation_checksum() == checksum
 

@@ -7,14 +7,16 @@ The form only parses input; the rules (window, household, future dates) live in
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import Client, Consultation, Referral, RegularService, Topic
 from clients.services import ConsultationInput, ReferralInput
 
 REFERRAL_ROWS = 3
+NEW_REFERRAL_ROWS = 2  # empty rows for new referrals when a contact is edited
 
 
 class ParticipantField(forms.ModelMultipleChoiceField):
@@ -169,19 +171,51 @@ class ConsultationCreateForm(ConsultationForm):
 class ConsultationEditForm(ConsultationForm):
     """Editing a contact; ``version`` is the one the user loaded (optimistic locking).
 
-    Participants and referrals are not edited here: the service keeps them as they are, and a
-    referral's progress has its own small form on the timeline."""
+    Participants can be changed among the household members the user sees; each referral can
+    get another service or note or be removed (``referral_<n>_remove``), and new ones added in
+    the empty rows after them. A referral's progress has its own small form on the timeline."""
 
+    participants = ParticipantField(
+        label="Teilnehmende",
+        queryset=Client.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Bitte wählen Sie mindestens eine Person aus."},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args, consultation: Consultation, members, **kwargs) -> None:
+        """``members``: the persons that may take part (visible household and participants)."""
+        self.existing = list(consultation.referrals.select_related("service").order_by("pk"))
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = members
+        services = RegularService.objects.filter(
+            Q(active=True) | Q(pk__in=[r.service_id for r in self.existing])
+        )
+        for n in range(1, len(self.existing) + NEW_REFERRAL_ROWS + 1):
+            self.fields[f"referral_{n}_service"] = forms.ModelChoiceField(
+                label=f"Vermittlung {n}: Regeldienst",
+                queryset=services,
+                required=False,
+                empty_label="– keine –",
+            )
+            self.fields[f"referral_{n}_note"] = forms.CharField(
+                label=f"Vermittlung {n}: Notiz", max_length=300, required=False
+            )
+            if n <= len(self.existing):
+                self.fields[f"referral_{n}_remove"] = forms.BooleanField(
+                    label=f"Vermittlung {n} entfernen", required=False
+                )
+        self.helper.layout = self.build_layout()
+
     @classmethod
-    def initial_for(cls, consultation: Consultation) -> dict:
+    def initial_for(cls, consultation: Consultation, participants) -> dict:
         next_appointment = consultation.next_appointment
-        return {
+        initial = {
             "date": consultation.date,
             "duration_minutes": consultation.duration_minutes,
             "kind": consultation.kind,
             "setting": consultation.setting,
+            "participants": [c.pk for c in participants],
             "topics": list(consultation.topics.all()),
             "interpreter_language": consultation.interpreter_language,
             "note": consultation.note,
@@ -190,11 +224,81 @@ class ConsultationEditForm(ConsultationForm):
             ),
             "version": consultation.version,
         }
+        referrals = consultation.referrals.order_by("pk")
+        for n, referral in enumerate(referrals, start=1):
+            initial[f"referral_{n}_service"] = referral.service_id
+            initial[f"referral_{n}_note"] = referral.note
+        return initial
 
     def build_layout(self) -> Layout:
         layout = super().build_layout()
+        layout.fields.insert(1, "participants")
+        existing = len(getattr(self, "existing", []))
+        rows = []
+        for n in range(1, existing + NEW_REFERRAL_ROWS + 1):
+            columns = [
+                Column(f"referral_{n}_service", css_class="col-md-5"),
+                Column(f"referral_{n}_note", css_class="col-md-5"),
+            ]
+            if n <= existing:
+                columns.append(Column(f"referral_{n}_remove", css_class="col-md-2 pt-md-4"))
+            rows.append(Row(*columns))
+        layout.fields.insert(
+            3,
+            Fieldset(
+                "Vermittlungen an Regeldienste",
+                HTML(
+                    '<p class="small text-body-secondary">Den Stand einer Vermittlung ändern '
+                    "Sie in der Zeitleiste der Person.</p>"
+                ),
+                *rows,
+            ),
+        )
         layout.fields.append("version")
         return layout
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for n in range(1, len(self.existing) + NEW_REFERRAL_ROWS + 1):
+            removed = data.get(f"referral_{n}_remove")
+            note, service = data.get(f"referral_{n}_note"), data.get(f"referral_{n}_service")
+            if note and not service and not removed:
+                self.add_error(
+                    f"referral_{n}_service",
+                    "Bitte wählen Sie den Regeldienst zu dieser Notiz.",
+                )
+        return data
+
+    def referrals(self) -> list[ReferralInput]:
+        """The complete new list: kept (possibly changed) referrals, then the new ones."""
+        data = self.cleaned_data
+        kept = []
+        for n in range(1, len(self.existing) + NEW_REFERRAL_ROWS + 1):
+            service = data.get(f"referral_{n}_service")
+            if service is None or data.get(f"referral_{n}_remove"):
+                continue
+            existing = self.existing[n - 1] if n <= len(self.existing) else None
+            kept.append(
+                ReferralInput(
+                    service=service,
+                    note=data[f"referral_{n}_note"],
+                    pk=existing.pk if existing else None,
+                )
+            )
+        return kept
+
+
+class ConsultationWithdrawForm(forms.Form):
+    """Withdrawing (stornieren) a wrongly entered contact: a reason is required."""
+
+    reason = forms.CharField(
+        label="Grund der Stornierung",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Bitte geben Sie den Grund der Stornierung an."},
+        help_text="z. B. „bei der falschen Person erfasst“ oder „doppelt erfasst“",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ReferralStatusForm(forms.Form):

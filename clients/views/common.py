@@ -25,5 +25,7 @@ def get_writable_client_or_404(user, code) -> Client:
     return get_client_or_404(user, code)
 
 
-def get_consultation_or_404(user, code) -> Consultation:
-    return get_object_or_404(Consultation.objects.visible_to(user), code=code)
+def get_consultation_or_404(user, code, withdrawn: bool = False) -> Consultation:
+    """The contact if the user may see it; a withdrawn one only if ``withdrawn`` (its page)."""
+    contacts = Consultation.all_objects if withdrawn else Consultation.objects
+    return get_object_or_404(contacts.visible_to(user), code=code)

@@ -6,17 +6,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from clients.consultation_history import contact_history
 from clients.forms.consultation import (
     ConsultationCreateForm,
     ConsultationEditForm,
+    ConsultationWithdrawForm,
     ReferralStatusForm,
 )
 from clients.models import Client, Consultation, ConsultationParticipant, Referral
@@ -24,6 +25,7 @@ from clients.services import (
     log_consultation,
     update_consultation,
     update_referral_status,
+    withdraw_consultation,
 )
 from clients.views.common import (
     get_client_or_404,
@@ -71,43 +73,130 @@ def consultation_create(request, code):
 
 @login_required
 def consultation_edit(request, code):
+    """The contact page: edit it (participants, referrals too), withdraw it, its history. A
+    withdrawn contact is shown with its withdrawal and history, no longer editable."""
     if not scope_for(request.user).is_case_worker:
         raise Http404
-    consultation = get_consultation_or_404(request.user, code)
-    participants = list(
-        consultation.participants.select_related("client").order_by(
-            "client__last_name", "client__first_name"
-        )
-    )
+    consultation = get_consultation_or_404(request.user, code, withdrawn=True)
+    participants = _participants(consultation)
     back_to = _back_client(request, participants)
-    if request.method == "POST":
-        form = ConsultationEditForm(request.POST)
+    form = None
+    if not consultation.is_withdrawn:
+        members = _candidates(request.user, participants)
+        if request.method == "POST":
+            form = ConsultationEditForm(request.POST, consultation=consultation, members=members)
 
-        def action(data: dict) -> Done:
-            saved = update_consultation(
-                request.user,
-                consultation,
-                form.to_input([p.client for p in participants]),
-                expected_version=data["version"],
+            def action(data: dict) -> Done:
+                saved = update_consultation(
+                    request.user,
+                    consultation,
+                    form.to_input(data["participants"]),
+                    expected_version=data["version"],
+                )
+                return Done(
+                    "Die Änderungen am Kontakt wurden gespeichert.",
+                    _back_url(_still_participating(back_to, saved), saved),
+                )
+
+            if response := run_form_action(request, form, action):
+                return response
+        else:
+            visible = {m.pk for m in members}
+            form = ConsultationEditForm(
+                initial=ConsultationEditForm.initial_for(
+                    consultation, [p.client for p in participants if p.client_id in visible]
+                ),
+                consultation=consultation,
+                members=members,
             )
-            return Done("Die Änderungen am Kontakt wurden gespeichert.", _back_url(back_to, saved))
+    withdraw_form = None
+    if not consultation.is_withdrawn:
+        withdraw_form = ConsultationWithdrawForm(initial={"version": consultation.version})
+    return _render_contact(request, consultation, participants, back_to, form, withdraw_form)
 
-        if response := run_form_action(request, form, action):
-            return response
-    else:
-        form = ConsultationEditForm(initial=ConsultationEditForm.initial_for(consultation))
+
+@login_required
+@require_POST
+def consultation_withdraw(request, code):
+    if not scope_for(request.user).is_case_worker:
+        raise Http404
+    consultation = get_consultation_or_404(request.user, code, withdrawn=True)
+    participants = _participants(consultation)
+    back_to = _back_client(request, participants)
+    form = ConsultationWithdrawForm(request.POST)
+
+    def action(data: dict) -> Done:
+        withdrawn = withdraw_consultation(
+            request.user, consultation, data["reason"], expected_version=data["version"]
+        )
+        return Done(
+            f"Der Kontakt vom {german_date(withdrawn.date)} wurde storniert. Er bleibt im "
+            "Verlauf sichtbar und zählt in keiner Auswertung mehr.",
+            _back_url(back_to, withdrawn),
+        )
+
+    if response := run_form_action(request, form, action):
+        return response
+    edit_form = None
+    if not consultation.is_withdrawn:
+        members = _candidates(request.user, participants)
+        visible = {m.pk for m in members}
+        edit_form = ConsultationEditForm(
+            initial=ConsultationEditForm.initial_for(
+                consultation, [p.client for p in participants if p.client_id in visible]
+            ),
+            consultation=consultation,
+            members=members,
+        )
+    return _render_contact(request, consultation, participants, back_to, edit_form, form)
+
+
+def _render_contact(
+    request, consultation, participants, back_to, form, withdraw_form
+) -> HttpResponse:
     return render(
         request,
         "clients/consultation_edit.html",
         {
             "consultation": consultation,
             "participants": participants,
-            "referrals": consultation.referrals.select_related("service"),
+            "referrals": Referral.all_objects.filter(consultation=consultation)
+            .select_related("service")
+            .order_by("pk"),
             "back_to": back_to,
             "form": form,
-            "history": _history_rows(consultation),
+            "withdraw_form": withdraw_form,
+            "withdraw_open": withdraw_form is not None and withdraw_form.is_bound,
+            "history": contact_history(request.user, consultation),
         },
     )
+
+
+def _participants(consultation: Consultation) -> list[ConsultationParticipant]:
+    return list(
+        ConsultationParticipant.all_objects.filter(consultation=consultation)
+        .select_related("client")
+        .order_by("client__last_name", "client__first_name")
+    )
+
+
+def _candidates(user, participants: list[ConsultationParticipant]):
+    """Who may take part: the visible participants and their visible household members."""
+    households = {p.client.household_id for p in participants} - {None}
+    return (
+        Client.objects.visible_to(user)
+        .filter(Q(pk__in=[p.client_id for p in participants]) | Q(household_id__in=households))
+        .order_by("last_name", "first_name")
+    )
+
+
+def _still_participating(back_to: Client | None, consultation: Consultation) -> Client | None:
+    """After an edit: back to the client page only if that client still takes part."""
+    if back_to is None:
+        return None
+    if consultation.participants.filter(client=back_to).exists():
+        return back_to
+    return None
 
 
 @login_required
@@ -150,16 +239,17 @@ def _render_detail(request, client: Client, form=None) -> HttpResponse:
     can_log = scope_for(user).is_case_worker
     if form is None and can_log:
         form = ConsultationCreateForm(client=client, members=members)
+    # Withdrawn contacts stay in the timeline, marked (their rows come from ``all_objects``).
     consultations = (
-        Consultation.objects.visible_to(user)
+        Consultation.all_objects.visible_to(user)
         .filter(participants__client=client)
-        .select_related("recorded_by")
+        .select_related("recorded_by", "withdrawn_by")
         .prefetch_related(
             "topics",
-            Prefetch("referrals", queryset=Referral.objects.select_related("service")),
+            Prefetch("referrals", queryset=Referral.all_objects.select_related("service")),
             Prefetch(
                 "participants",
-                queryset=ConsultationParticipant.objects.select_related("client").order_by(
+                queryset=ConsultationParticipant.all_objects.select_related("client").order_by(
                     "client__last_name", "client__first_name"
                 ),
             ),
@@ -226,49 +316,3 @@ def _back_client(request, participants: list[ConsultationParticipant]) -> Client
         .values_list("pk", flat=True)
     )
     return next((c for c in clients if c.pk in visible), None)
-
-
-def _history_rows(consultation: Consultation) -> list[dict]:
-    """Newest first: when, who, and which fields changed from the version before."""
-    records = list(consultation.history.select_related("history_user").order_by("-history_id"))
-    rows = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older, excluded_fields=["version"])
-            changes = [
-                {
-                    "field": Consultation._meta.get_field(change.field).verbose_name,
-                    "old": _display(change.field, change.old),
-                    "new": _display(change.field, change.new),
-                }
-                for change in delta.changes
-            ]
-        rows.append(
-            {
-                "date": newer.history_date,
-                "user": _user_name(newer.history_user),
-                "kind": {"+": "angelegt", "~": "geändert", "-": "gelöscht"}[newer.history_type],
-                "changes": changes,
-            }
-        )
-    return rows
-
-
-def _user_name(user) -> str:
-    if user is None:
-        return "–"
-    return user.get_full_name() or user.username
-
-
-def _display(field_name: str, value) -> str:
-    if value in (None, ""):
-        return "–"
-    field = Consultation._meta.get_field(field_name)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, dt.datetime):
-        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-    if isinstance(value, dt.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)

@@ -131,7 +131,7 @@ _TARGET = """
     AND (cl.assignment_date IS NOT NULL OR cl.residence_status = 'paragraph24')
 """
 _COUNTED_CONTACT = """
-    co.date BETWEEN %(start)s AND %(end)s
+    co.date BETWEEN %(start)s AND %(end)s AND co.withdrawn_at IS NULL
     AND co.provider_id IN (SELECT id FROM organisation_provider WHERE landkreis_id = %(kreis)s)
     AND EXISTS (SELECT 1 FROM clients_consultationparticipant p
                 WHERE p.consultation_id = co.id AND p.funded)
@@ -159,13 +159,13 @@ SQL = {
            FROM clients_consultationparticipant p
            JOIN clients_consultation co ON co.id = p.consultation_id
            JOIN organisation_provider pr ON pr.id = co.provider_id
-           WHERE p.funded AND co.date BETWEEN %(start)s AND %(end)s
+           WHERE p.funded AND co.date BETWEEN %(start)s AND %(end)s AND co.withdrawn_at IS NULL
              AND pr.landkreis_id = %(kreis)s
            GROUP BY co.provider_id""",
         """SELECT COUNT(DISTINCT p.client_id) FROM clients_consultationparticipant p
            JOIN clients_consultation co ON co.id = p.consultation_id
            JOIN organisation_provider pr ON pr.id = co.provider_id
-           WHERE p.funded AND co.date BETWEEN %(start)s AND %(end)s
+           WHERE p.funded AND co.date BETWEEN %(start)s AND %(end)s AND co.withdrawn_at IS NULL
              AND pr.landkreis_id = %(kreis)s""",
     ],
     "K01": [

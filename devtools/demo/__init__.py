@@ -18,7 +18,7 @@ from django.db import transaction
 
 from clients.models import Client, Consultation
 from devtools.demo.clients import ClientSpec, add_clients, client_specs
-from devtools.demo.consultations import CONTACTS_PER_YEAR, add_consultations
+from devtools.demo.consultations import CONTACTS_PER_YEAR, add_consultations, withdraw_some
 from devtools.demo.data import DEMO_TODAY, staff_specs
 from devtools.demo.organisation import DEMO_PASSWORD, build_organisation, demo_logins
 from devtools.demo.plans import build_demo_plans
@@ -70,6 +70,7 @@ def build_demo(
             per_year=contacts_per_year,
             progress=stdout.write if stdout is not None else None,
         )
+        withdraw_some(kreis)
         summary.plans_created = build_demo_plans(seed, stdout=stdout)
     summary.municipalities = Municipality.objects.filter(landkreis=kreis).count()
     summary.providers = Provider.objects.filter(landkreis=kreis).count()

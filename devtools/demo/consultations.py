@@ -337,7 +337,7 @@ def add_consultations(
             opened_on__lte=today,
         )
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=year_start))
-        .exclude(Exists(ConsultationParticipant.objects.filter(client=OuterRef("pk"))))
+        .exclude(Exists(ConsultationParticipant.all_objects.filter(client=OuterRef("pk"))))
         .order_by("pk")
         .values(
             "pk",
@@ -414,6 +414,39 @@ def add_consultations(
             buffer.flush()
     buffer.flush()
     return buffer.written
+
+
+# Wrongly entered contacts, withdrawn (storniert) by their manager the next morning: they show
+# struck through in the timeline and count in no figure.
+WITHDRAWALS = (
+    "doppelt erfasst",
+    "bei der falschen Person erfasst",
+    "Termin hat nicht stattgefunden, versehentlich erfasst",
+)
+
+
+def withdraw_some(kreis: Landkreis, today: dt.date = DEMO_TODAY) -> int:
+    """Withdraw a few contacts of ``kreis`` spread over the demo year (the same ones each run,
+    none if some are withdrawn already); returns how many."""
+    contacts = Consultation.all_objects.filter(provider__landkreis=kreis)
+    if contacts.filter(withdrawn_at__isnull=False).exists():
+        return 0
+    candidates = contacts.filter(date__lt=today - dt.timedelta(days=7)).order_by("date", "code")
+    count = candidates.count()
+    if count == 0:
+        return 0
+    picked = [
+        candidates[count * (n + 1) // (len(WITHDRAWALS) + 1)] for n in range(len(WITHDRAWALS))
+    ]
+    for contact, reason in zip(picked, WITHDRAWALS, strict=True):
+        at = _at(contact.date + dt.timedelta(days=1), 9)
+        contact.withdrawn_at = at
+        contact.withdrawn_by_id = contact.recorded_by_id
+        contact.withdrawal_reason = reason
+        contact._history_date = at
+        contact._history_user = contact.recorded_by
+        contact.save_new_version("withdrawn_at", "withdrawn_by", "withdrawal_reason")
+    return len(picked)
 
 
 def _referral(rng: random.Random, day: dt.date, today: dt.date) -> Referral:

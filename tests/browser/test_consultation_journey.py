@@ -106,3 +106,63 @@ def test_manager_edits_a_contact_and_sees_its_history(page, live_server, world, 
     expect(page.locator("li[id^='kontakt-']").first).to_contain_text("60 Min.")
     follow(page, page.get_by_role("link", name=re.compile("Bearbeiten")).first)
     expect(page.locator("main")).to_contain_text("Dauer (Minuten): 45 → 60")
+
+
+def test_manager_changes_participants_and_a_referral_and_withdraws_a_wrong_contact(
+    page, live_server, world, household
+):
+    RegularService.objects.get_or_create(name="MBE")
+    login(page, live_server, world.owner.username)
+    visit(page, live_server, f"/klienten/{world.client.code}/")
+
+    # Logged for Amina alone, with a referral to the Jobcenter.
+    page.locator("#kontakt-erfassen > summary").click()
+    page.get_by_role("checkbox", name="Wohnen", exact=True).check()
+    page.get_by_label("Vermittlung 1: Regeldienst").select_option(label="Jobcenter")
+    submit(page, page.get_by_role("button", name="Kontakt speichern"))
+    expect(page.locator("main")).to_contain_text("wurde gespeichert")
+
+    # Karim took part too, and the referral was to the MBE; one more topic.
+    follow(page, page.get_by_role("link", name=re.compile("Bearbeiten")).first)
+    page.get_by_role("checkbox", name=re.compile(r"Haddad, Karim")).check()
+    page.get_by_label("Vermittlung 1: Regeldienst").select_option(label="MBE")
+    page.get_by_label("Vermittlung 1: Notiz").fill("Beratung zur Anerkennung")
+    page.get_by_role("checkbox", name="Sprache", exact=True).check()
+    submit(page, page.get_by_role("button", name="Änderungen speichern"))
+
+    expect(page.locator("main")).to_contain_text("Die Änderungen am Kontakt wurden gespeichert")
+    contact = page.locator("li[id^='kontakt-']").first
+    expect(contact).to_contain_text("Karim Haddad")
+    expect(contact).to_contain_text("MBE")
+    expect(contact).not_to_contain_text("Jobcenter")
+
+    follow(page, contact.get_by_role("link", name=re.compile("Bearbeiten")))
+    history = page.get_by_role("table", name=re.compile("Frühere Fassungen"))
+    expect(history).to_contain_text("Teilnehmende: Amina Haddad → Amina Haddad, Karim Haddad")
+    expect(history).to_contain_text("Vermittlungen: Jobcenter → MBE")
+    expect(history).to_contain_text("Themen: Wohnen → Sprache, Wohnen")
+
+    # A second contact was entered by mistake: it is withdrawn with a reason.
+    visit(page, live_server, f"/klienten/{world.client.code}/")
+    page.locator("#kontakt-erfassen > summary").click()
+    page.get_by_label("Notiz", exact=True).fill("versehentlich doppelt")
+    submit(page, page.get_by_role("button", name="Kontakt speichern"))
+    follow(page, page.get_by_role("link", name=re.compile("Bearbeiten")).first)
+    page.get_by_text("Stornieren …").click()
+    # The reason is required (the browser asks for it first; the server refuses without).
+    expect(page.get_by_label("Grund der Stornierung")).to_have_attribute("required", "")
+    page.get_by_label("Grund der Stornierung").fill("doppelt erfasst")
+    submit(page, page.get_by_role("button", name="Kontakt stornieren"))
+
+    expect(page.locator("main")).to_contain_text("wurde storniert")
+    withdrawn = page.locator("li.contact-withdrawn")
+    expect(withdrawn).to_have_count(1)
+    expect(withdrawn).to_contain_text("storniert")
+    expect(withdrawn).to_contain_text("doppelt erfasst")
+    expect(withdrawn.locator("del")).to_have_count(1)
+    follow(page, withdrawn.get_by_role("link", name=re.compile("Ansehen")))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("storniert")
+    expect(page.get_by_role("button", name="Änderungen speichern")).to_have_count(0)
+    expect(page.get_by_role("table", name=re.compile("Frühere Fassungen"))).to_contain_text(
+        "Grund der Stornierung: – → doppelt erfasst"
+    )
