@@ -19,6 +19,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clients", "0006_import_job")]
+    dependencies = [("clients", "0007_consultation_withdrawal")]
 
     operations = [migrations.RunPython(forwards, backwards)]
