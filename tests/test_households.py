@@ -125,6 +125,27 @@ def test_a_stale_role_change_is_refused(world, client, family):
     assert "inzwischen von jemand anderem geändert" in response.content.decode()
 
 
+def test_a_member_edited_meanwhile_does_not_block_another_members_role(world, client, family):
+    household, son = family
+    partner = ClientFactory(municipality=world.town, household=household, household_role="sonstige")
+    stale_son = son.version
+    Client.objects.filter(pk=son.pk).update(version=son.version + 1)  # someone edited Sami
+    client.force_login(world.owner)
+    response = client.post(
+        household_url(world.client),
+        {
+            "rollen": "1",
+            f"rolle-{son.code}": Role.CHILD,
+            f"version-{son.code}": stale_son,
+            f"rolle-{partner.code}": Role.PARTNER,
+            f"version-{partner.code}": partner.version,
+        },
+    )
+    assert response.status_code == 302
+    partner.refresh_from_db()
+    assert partner.household_role == Role.PARTNER
+
+
 def test_add_an_existing_person_by_aktenzeichen_with_the_role_by_age(world, client, family):
     household, _ = family
     grandfather = ClientFactory(
@@ -195,6 +216,7 @@ def test_new_member_link_prefills_the_household(world, client, family):
     form = response.context["form"]
     assert form.initial["household_mode"] == "existing"
     assert form.initial["household_key"] == "HH-HADDAD"
+    assert form.initial["household_role"] == Role.OTHER
 
 
 # --- import: role by age ------------------------------------------------------------------

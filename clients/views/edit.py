@@ -65,7 +65,12 @@ def _initial_from_query(request) -> dict:
     """ "Neues Mitglied" on the household page opens the form with the household filled in."""
     initial = {}
     if key := request.GET.get("haushalt", "").strip()[:40]:
-        initial.update(household_mode=EXISTING_HOUSEHOLD, household_key=key)
+        # The household has its Bezugsperson; a child is set to "Kind" on the form.
+        initial.update(
+            household_mode=EXISTING_HOUSEHOLD,
+            household_key=key,
+            household_role=Client.HouseholdRole.OTHER,
+        )
     if (municipality := request.GET.get("gemeinde", "")).isdigit():
         initial["municipality"] = int(municipality)
     return initial

@@ -94,7 +94,8 @@ def _save_roles(request, members: list[Client]) -> str | None:
     for member in members:
         role = request.POST.get(f"rolle-{member.code}")
         version = request.POST.get(f"version-{member.code}")
-        if role is None or not (version or "").isdigit():
+        # Only changed roles: an unchanged member edited meanwhile is no conflict.
+        if role is None or role == member.household_role or not (version or "").isdigit():
             continue
         changes.append((member, role, int(version)))
     changed = set_household_roles(request.user, changes)
