@@ -68,5 +68,4 @@ class AddMemberForm(forms.Form):
         label="Haushaltsschlüssel (neuer Haushalt)",
         max_length=40,
         required=False,
-        help_text="Nur nötig, wenn die Person bisher allein lebt.",
     )

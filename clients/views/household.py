@@ -86,6 +86,12 @@ def _add_form(client: Client, data=None) -> AddMemberForm:
     form = AddMemberForm(data, prefix="neu")
     if client.household_id:
         form.fields.pop("new_key")
+    else:
+        form.fields["new_key"].required = True
+        form.fields["new_key"].help_text = (
+            f"{client.full_name} lebt bisher allein: ein neuer Schlüssel für den gemeinsamen "
+            "Haushalt."
+        )
     return form
 
 
