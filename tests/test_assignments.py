@@ -11,7 +11,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from clients.assignments import CASE_ASSIGNED, assign_cases, staff_name, take_over
-from clients.models import Client, ManagerAssignment, manager_on
+from clients.models import Client, ManagerAssignment, manager_on, with_manager_on
 from clients.services import record_move
 from imcase.alerts.models import Alert
 from imcase.audit.models import AuditEntry
@@ -88,6 +88,25 @@ def test_reassignment_keeps_the_dated_history(world, unassigned):
     assert manager_on(person, dt.date(2026, 12, 31)) == world.colleague
     # No alert when the team lead takes the case himself.
     assert not Alert.objects.filter(recipient=world.colleague, kind=CASE_ASSIGNED).exists()
+
+
+def test_managers_as_of_a_day_in_one_query(world, unassigned, django_assert_num_queries):
+    first, second, _ = unassigned
+    assign_cases(world.colleague, [(first, None)], world.owner, today=dt.date(2026, 1, 5))
+    assign_cases(world.colleague, [(second, None)], world.owner, today=dt.date(2027, 1, 5))
+    with django_assert_num_queries(1):
+        rows = dict(
+            with_manager_on(Client.objects.all(), dt.date(2026, 12, 31)).values_list(
+                "last_name", "manager_on_day"
+            )
+        )
+    assert rows == {
+        "Haddad": world.owner.pk,  # no history: the current manager
+        "Petrenko": world.outsider.pk,
+        "Ahmadi": world.owner.pk,
+        "Berisha": None,  # assigned only in 2027
+        "Celik": None,
+    }
 
 
 def test_a_case_without_history_counts_its_current_manager(world):

@@ -1,4 +1,4 @@
-from clients.models.assignment import ManagerAssignment, manager_on
+from clients.models.assignment import ManagerAssignment, manager_on, with_manager_on
 from clients.models.client import (
     Client,
     ClientQuerySet,
@@ -32,4 +32,5 @@ __all__ = [
     "Topic",
     "WindowExtension",
     "manager_on",
+    "with_manager_on",
 ]
