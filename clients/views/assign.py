@@ -22,7 +22,7 @@ from imcase.organisation.models import Role
 from imcase.web.actions import Done, run_button_action
 
 
-def _back(request, form: AssignForm) -> str:
+def _back(request) -> str:
     wanted = request.POST.get("zurueck", "")
     if wanted.startswith("/klienten/") and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -38,7 +38,7 @@ def assign(request):
     if not can_assign(request.user):
         raise Http404
     form = AssignForm(request.POST, user=request.user)
-    back = _back(request, form)
+    back = _back(request)
 
     def action(data: dict) -> Done:
         wanted = dict(data["faelle"])
