@@ -27,6 +27,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clients.countries import is_valid_alpha3
+from clients.households import default_household_role, is_minor
 from clients.import_reader import UnreadableFile, read_rows
 from clients.models import Client, Household, WindowExtension
 from clients.models.client import ResidenceStatus
@@ -525,10 +526,12 @@ def _write(rows: list[_Row], result: ImportResult, actor, today: dt.date) -> Non
             continue
         fields = _assign(client, row, households)
         fields += _set_window(client, extended=client.pk in extended)
-        if fields:
-            client.version += 1
-            client.updated_at = now
-            changed.append((client, fields))
+        changed.append((client, fields))
+    _set_household_roles(landkreis, created, changed, today)
+    changed = [(client, fields) for client, fields in changed if fields]
+    for client, _ in changed:
+        client.version += 1
+        client.updated_at = now
     result.created = len(created)
     result.updated = len(changed)
     result.unchanged = len(rows) - len(created) - len(changed)
@@ -542,7 +545,14 @@ def _write(rows: list[_Row], result: ImportResult, actor, today: dt.date) -> Non
     bulk_update_with_history(
         [client for client, _ in changed],
         Client,
-        fields=[*IMPORTED_FIELDS, "household_id", *WINDOW_FIELDS, "version", "updated_at"],
+        fields=[
+            *IMPORTED_FIELDS,
+            "household_id",
+            "household_role",
+            *WINDOW_FIELDS,
+            "version",
+            "updated_at",
+        ],
         batch_size=BATCH_SIZE,
         default_user=actor,
         default_change_reason=reason,
@@ -590,6 +600,52 @@ def _assign(client: Client, row: _Row, households: dict[str, Household]) -> list
         client.household = households.get(row.household_key)
         changed.append("household")
     return changed
+
+
+def _set_household_roles(
+    landkreis: Landkreis,
+    created: list[Client],
+    updated: list[tuple[Client, list[str]]],
+    today: dt.date,
+) -> None:
+    """The household role follows age (``clients.households.default_household_role``): for
+    a new person, for one whose household changed, and for a child stored as Bezugsperson.
+    Any other role was set on purpose (or by hand) and stays. Adds "household_role" to the
+    fields of an updated client whose role changed."""
+    head = Client.HouseholdRole.HEAD
+    keys = {c.household.key for c in created if c.household} | {
+        c.household.key for c, _ in updated if c.household
+    }
+    in_file = [c.aktenzeichen for c in created] + [c.aktenzeichen for c, _ in updated]
+    heads = set(
+        Client.objects.filter(landkreis=landkreis, household_role=head, household__key__in=keys)
+        .exclude(aktenzeichen__in=in_file)
+        .values_list("household__key", flat=True)
+    )
+    redo = []
+    for client, fields in updated:
+        if "household" in fields or (
+            client.household_role == head and is_minor(client.birth_date, today)
+        ):
+            redo.append((client, fields))
+        elif client.household and client.household_role == head:
+            heads.add(client.household.key)
+
+    def role_for(client: Client) -> str:
+        key = client.household.key if client.household else ""
+        role = default_household_role(client.birth_date, today, head_taken=key in heads)
+        if key and role == head:
+            heads.add(key)
+        return role
+
+    for client, fields in redo:
+        role = role_for(client)
+        if role != client.household_role:
+            client.household_role = role
+            fields.append("household_role")
+    # The oldest adult of a new household becomes its Bezugsperson.
+    for client in sorted(created, key=lambda person: person.birth_date):
+        client.household_role = role_for(client)
 
 
 def _set_window(client: Client, *, extended: bool) -> list[str]:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -19,23 +21,39 @@ def my_clients(request, scope):
         "my_clients": mine[:25],
         "my_count": mine.count(),
         "visible_count": clients.count(),
+        "unassigned_count": clients.filter(manager=None, status=Client.Status.OPEN).count(),
     }
+
+
+def open_cases_per_vza(members) -> None:
+    """Set ``open_cases`` per VZÄ on each member (None without VZÄ), to balance the load."""
+    for member in members:
+        member.per_vza = (
+            (Decimal(member.open_cases) / member.vza).quantize(Decimal("0.1"))
+            if member.vza
+            else None
+        )
 
 
 @home_panel(Role.TEAM_LEAD, order=10)
 def team_caseload(request, scope):
     team = Team.objects.select_related("provider").get(pk=scope.team_id)
     clients = Client.objects.visible_to(request.user)
-    members = (
-        StaffMember.objects.filter(team=team, user__isnull=False)
+    # All open cases of each member (a count, no person data), so assignments balance load.
+    members = list(
+        StaffMember.objects.filter(team=team, user__isnull=False, user__is_active=True)
         .select_related("user")
-        .annotate(caseload=Count("user__caseload", filter=Q(user__caseload__in=clients)))
-        .order_by("user__last_name")
+        .annotate(
+            open_cases=Count("user__caseload", filter=Q(user__caseload__status=Client.Status.OPEN))
+        )
+        .order_by("user__last_name", "user__first_name")
     )
+    open_cases_per_vza(members)
     return "clients/panels/team_lead.html", {
         "team": team,
         "members": members,
         "client_count": clients.count(),
+        "unassigned_count": clients.filter(manager=None, status=Client.Status.OPEN).count(),
         "pending_extensions": WindowExtension.objects.filter(
             decision=WindowExtension.Decision.PENDING, client__in=clients
         )

@@ -28,6 +28,19 @@ def client(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Shown]:
     return [Shown(person, person.aktenzeichen)]
 
 
+def household(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Shown]:
+    """The person and every member of his household the user may see (the page names them)."""
+    person = Client.objects.visible_to(request.user).get(code=kwargs["code"])
+    if person.household_id is None:
+        return [Shown(person, person.aktenzeichen)]
+    members = (
+        Client.objects.visible_to(request.user)
+        .filter(household_id=person.household_id)
+        .order_by("pk")
+    )
+    return [Shown(member, member.aktenzeichen) for member in members]
+
+
 def contact_participants(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Shown]:
     """Every participant of the contact: the page names them all, with the note."""
     contact = Consultation.all_objects.visible_to(request.user).get(code=kwargs["code"])

@@ -177,6 +177,7 @@ def filter_clients(
 
     - ``suche``: name (spelling-tolerant, see ``search_clients``) or exact Aktenzeichen;
     - ``gemeinde``: municipality id; ``zustaendig``: user id of the manager;
+      ``zuordnung``: ``keine`` (no manager) or ``zugeordnet``;
       ``team``: regional team id (clients living in the team's municipalities);
     - ``zeitraum``: a ``WindowStatus`` value, evaluated on ``today``;
     - ``aufenthalt``: a ``ResidenceStatus`` value; ``fallstatus``: ``open`` or ``closed``;
@@ -197,6 +198,10 @@ def filter_clients(
         clients = clients.filter(municipality=data["gemeinde"])
     if data["zustaendig"]:
         clients = clients.filter(manager=data["zustaendig"])
+    if data["zuordnung"] == "keine":
+        clients = clients.filter(manager__isnull=True)
+    elif data["zuordnung"] == "zugeordnet":
+        clients = clients.filter(manager__isnull=False)
     if data["team"]:
         clients = clients.filter(municipality__in=data["team"].municipalities.all())
     if data["zeitraum"]:

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from clients.assignments import record_release
 from clients.duplicates import AKTENZEICHEN, Clash
 from clients.models import (
     Client,
@@ -306,6 +307,7 @@ def record_move(actor, client: Client, to_municipality: Municipality, moved_on: 
         )
         client.municipality = to_municipality
         if move.is_handover:
+            record_release(actor, client, client.manager, moved_on)
             client.manager = None
         client.save_new_version("municipality", "manager")
         withdraw_alerts_out_of_scope(client)

@@ -2,7 +2,7 @@
 each read is audited (``imcase.audit.reads``); a plain ``path()`` is not allowed here."""
 
 from clients import reads
-from clients.views import case, detail, edit, transfer
+from clients.views import assign, case, detail, edit, household, transfer
 from clients.views import list as list_views
 from imcase.audit.reads import WRITES_ONLY, AuditedByView, NoPersonData, Reads
 from imcase.audit.reads import audited_path as path
@@ -71,6 +71,14 @@ urlpatterns = [
         name="edit",
         reads=Reads("Stammdaten und Änderungsverlauf", reads.client, "client_edit"),
     ),
+    path(
+        "<uuid:code>/haushalt/",
+        household.household,
+        name="household",
+        reads=Reads("Haushalt: Mitglieder und ihre Rollen", reads.household, "household"),
+    ),
+    path("zuweisen/", assign.assign, name="assign", reads=WRITES_ONLY),
+    path("<uuid:code>/uebernehmen/", assign.take, name="take_over", reads=WRITES_ONLY),
     path("<uuid:code>/einwilligungen/", edit.consent_add, name="consent_add", reads=WRITES_ONLY),
     path(
         "<uuid:code>/einwilligungen/<int:pk>/widerruf/",

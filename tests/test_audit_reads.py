@@ -131,6 +131,11 @@ def visits(o: Objects, world) -> dict[str, Visit]:
         "clients:export": Visit({}),
         "clients:detail": Visit(client),
         "clients:edit": Visit(client),
+        "clients:household": Visit(client),
+        "clients:assign": Visit(
+            {}, "post", {"faelle": f"{o.client}:1", "manager": world.owner.pk}, "colleague"
+        ),
+        "clients:take_over": Visit(client, "post"),
         "clients:consent_add": Visit(client, "post"),
         "clients:consent_revoke": Visit({**client, "pk": o.consent}, "post"),
         "clients:consultation_create": Visit(client, "post"),

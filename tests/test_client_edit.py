@@ -101,6 +101,10 @@ def test_create_form_offers_only_served_municipalities_and_defaults_to_the_manag
     form = response.context["form"]
     assert list(form.fields["municipality"].queryset) == [world.town]
     assert form.fields["manager"].initial == world.owner.pk
+    # A manager takes a new case himself or leaves it unassigned; the team lead assigns.
+    assert set(form.fields["manager"].queryset) == {world.owner}
+    client.force_login(world.colleague)
+    form = client.get(CREATE_URL).context["form"]
     assert set(form.fields["manager"].queryset) == {world.owner, world.colleague}
     assert form.fields["opened_on"].initial == timezone.localdate()
     assert "confirm_duplicate" not in form.fields

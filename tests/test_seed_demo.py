@@ -12,13 +12,16 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 
+from clients.households import is_minor
 from clients.models import (
     Client,
     Consultation,
     ConsultationParticipant,
     Household,
+    ManagerAssignment,
     Referral,
     WindowExtension,
+    manager_on,
 )
 from clients.models.client import ResidenceStatus
 from clients.services import refresh_window
@@ -277,6 +280,17 @@ def test_every_clients_manager_works_for_the_provider_serving_the_municipality()
         assert staff.role == Role.MANAGER
         assert staff.provider_id == serving.pk
         assert client.municipality.teams.get() == staff.team
+
+
+@pytest.mark.django_db
+def test_every_case_has_its_dated_responsibility_and_no_child_is_bezugsperson():
+    seed()
+    assert ManagerAssignment.objects.count() == Client.objects.count()
+    client = Client.objects.order_by("pk").first()
+    assert manager_on(client, client.opened_on) == client.manager
+    assert manager_on(client, client.opened_on - dt.timedelta(days=1)) is None
+    for person in Client.objects.filter(household_role=Client.HouseholdRole.HEAD):
+        assert not is_minor(person.birth_date, DEMO_TODAY), person
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 
 from clients.countries import country_choices
 from clients.duplicates import Clash, aktenzeichen_clash, household_key_clash, visible_households
+from clients.households import CHILD_NOT_HEAD, is_minor
 from clients.models import Client, Consent, Household
 from clients.services import open_case_check
 from imcase.errors import ServiceError
@@ -182,9 +183,15 @@ class ClientForm(forms.ModelForm):
             self.fields.pop("version")
             self.fields["opened_on"].initial = self.today
             if scope.role == Role.MANAGER:
+                # A manager takes the new case himself or leaves it to the team lead.
+                self.fields["manager"].queryset = self.fields["manager"].queryset.filter(pk=user.pk)
                 self.fields["manager"].initial = user.pk
         else:
-            self.fields.pop("confirm_duplicate")
+            # The responsible manager changes on the client page (assignment, dated).
+            self.fields.pop("manager")
+            self.fields[
+                "confirm_duplicate"
+            ].label = "Trotzdem speichern: es handelt sich um eine andere Person."
             self.fields["version"].initial = self.instance.version
             self.fields["languages"].initial = ", ".join(self.instance.languages)
             if self.instance.household_id:
@@ -230,6 +237,10 @@ class ClientForm(forms.ModelForm):
         self._check_dates(data)
         self._check_target_group(data)
         self._check_household(data)
+        if data.get("household_role") == Client.HouseholdRole.HEAD and is_minor(
+            data.get("birth_date"), self.today
+        ):
+            self.add_error("household_role", CHILD_NOT_HEAD)
         if data.get("nationality") in data.get("further_nationalities", []):
             self.add_error(
                 "further_nationalities",

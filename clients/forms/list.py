@@ -46,6 +46,11 @@ class ClientFilterForm(forms.Form):
         required=False,
         empty_label="alle",
     )
+    zuordnung = forms.ChoiceField(
+        label="Zuordnung",
+        choices=[ALL, ("keine", "nicht zugeordnet"), ("zugeordnet", "zugeordnet")],
+        required=False,
+    )
     team = forms.ModelChoiceField(
         label="Regionalteam", queryset=Team.objects.none(), required=False, empty_label="alle"
     )

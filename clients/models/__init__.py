@@ -1,3 +1,4 @@
+from clients.models.assignment import ManagerAssignment, manager_on, with_manager_on
 from clients.models.client import (
     Client,
     ClientQuerySet,
@@ -22,6 +23,7 @@ __all__ = [
     "Consultation",
     "ConsultationParticipant",
     "Household",
+    "ManagerAssignment",
     "ImportJob",
     "ImportJobQuerySet",
     "Move",
@@ -29,4 +31,6 @@ __all__ = [
     "RegularService",
     "Topic",
     "WindowExtension",
+    "manager_on",
+    "with_manager_on",
 ]

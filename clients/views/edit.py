@@ -11,20 +11,23 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clients.assignments import record_initial_manager
 from clients.duplicates import possible_duplicates
-from clients.forms.client import ClientForm, ConsentForm, RevokeForm
+from clients.forms.client import EXISTING_HOUSEHOLD, ClientForm, ConsentForm, RevokeForm
 from clients.models import Client
 from clients.services import give_consent, report_clashes, revoke_consent, save_client
 from clients.views.common import get_writable_client_or_404
+from imcase.dates import german_date
 from imcase.organisation.access import scope_for
 from imcase.web.actions import Done, run_form_action
 
 HISTORY_LIMIT = 50
 
 
-def _save(request, form: ClientForm) -> HttpResponse | None:
+def _save(request, form: ClientForm, window_before: tuple | None = None) -> HttpResponse | None:
     """Save through the service and go to the client page; None with the refusal on the form."""
 
     def action(data: dict) -> Done:
@@ -34,13 +37,43 @@ def _save(request, form: ClientForm) -> HttpResponse | None:
         with transaction.atomic():
             client.household = form.household()
             saved = save_client(request.user, client, expected_version=data.get("version"))
-        message = f"{saved.full_name} wurde angelegt." if creating else None
-        return Done(
-            message or "Die Änderungen wurden gespeichert.",
-            reverse("clients:detail", kwargs={"code": saved.code}),
-        )
+            if creating:
+                record_initial_manager(request.user, saved)
+        if creating:
+            message = f"{saved.full_name} wurde angelegt."
+        else:
+            message = "Die Änderungen wurden gespeichert." + _window_note(saved, window_before)
+        return Done(message, reverse("clients:detail", kwargs={"code": saved.code}))
 
     return run_form_action(request, form, action)
+
+
+def _window_note(client: Client, before: tuple | None) -> str:
+    """The window recomputed as of today, told when the edit changed it."""
+    if before is None or before == (client.window_start, client.window_end):
+        return ""
+    today = timezone.localdate()
+    if client.window is None:
+        return " Es gibt jetzt keinen Beratungszeitraum mehr (keine Zuweisung, kein § 24)."
+    return (
+        f" Der Beratungszeitraum wurde neu berechnet: {german_date(client.window.start)} bis "
+        f"{german_date(client.window.end)}, Stand heute: {client.window_status(today).label}."
+    )
+
+
+def _initial_from_query(request) -> dict:
+    """ "Neues Mitglied" on the household page opens the form with the household filled in."""
+    initial = {}
+    if key := request.GET.get("haushalt", "").strip()[:40]:
+        # The household has its Bezugsperson; a child is set to "Kind" on the form.
+        initial.update(
+            household_mode=EXISTING_HOUSEHOLD,
+            household_key=key,
+            household_role=Client.HouseholdRole.OTHER,
+        )
+    if (municipality := request.GET.get("gemeinde", "")).isdigit():
+        initial["municipality"] = int(municipality)
+    return initial
 
 
 @login_required
@@ -67,7 +100,7 @@ def client_create(request):
         if not duplicates:
             form.hide_duplicate_override()
     else:
-        form = ClientForm(user=request.user)
+        form = ClientForm(user=request.user, initial=_initial_from_query(request))
         form.hide_duplicate_override()
     return render(
         request,
@@ -76,17 +109,42 @@ def client_create(request):
     )
 
 
+IDENTITY_FIELDS = ("last_name", "first_name", "birth_date")
+
+
 @login_required
 def client_edit(request, code):
     client = get_writable_client_or_404(request.user, code)
     title = f"{client.last_name}, {client.first_name} bearbeiten"
+    duplicates: list[Client] = []
+    window_before = (client.window_start, client.window_end)
     if request.method == "POST":
         form = ClientForm(request.POST, instance=client, user=request.user)
-        if response := _save(request, form):
+        valid = form.is_valid()
+        data = form.cleaned_data
+        # A changed name or birth date may now match another person: warn as on creation.
+        if set(IDENTITY_FIELDS) & set(form.changed_data) and all(
+            data.get(name) for name in IDENTITY_FIELDS
+        ):
+            duplicates = possible_duplicates(
+                request.user,
+                data["last_name"],
+                data["first_name"],
+                data["birth_date"],
+                exclude_pk=client.pk,
+            )
+        if (
+            valid
+            and (not duplicates or data.get("confirm_duplicate"))
+            and (response := _save(request, form, window_before))
+        ):
             return response
         report_clashes(request.user, form.clashes, creating=False)
+        if not duplicates:
+            form.hide_duplicate_override()
     else:
         form = ClientForm(instance=client, user=request.user)
+        form.hide_duplicate_override()
     return render(
         request,
         "clients/client_form.html",
@@ -94,6 +152,7 @@ def client_edit(request, code):
             "form": form,
             "client": client,
             "title": title,
+            "duplicates": duplicates,
             "history": client_history(client),
         },
     )

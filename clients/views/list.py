@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from clients.assignments import assignable_staff, can_assign
 from clients.caseload import caseload_sections
 from clients.search import filter_clients, with_window_states
 from imcase.organisation.access import role_required
@@ -22,7 +23,17 @@ def client_list(request):
     clients, form = filter_clients(request.user, request.GET, today)
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("seite"))
     page.object_list = with_window_states(page.object_list, today)
-    return render(request, "clients/list.html", {"page": page, "form": form})
+    assigning = can_assign(request.user)
+    return render(
+        request,
+        "clients/list.html",
+        {
+            "page": page,
+            "form": form,
+            "can_assign": assigning,
+            "staff": assignable_staff(request.user) if assigning else [],
+        },
+    )
 
 
 @login_required

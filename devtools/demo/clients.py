@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from clients.models import Household, WindowExtension
+from clients.models import Household, ManagerAssignment, WindowExtension
 from clients.models.client import Client, ResidenceStatus
 from clients.window import Window
 from devtools.demo.data import (
@@ -389,6 +389,20 @@ def add_clients(kreis, munis, users, count: int, seed: int, stdout=None) -> int:
         client._history_user = client.manager
         client._history_date = _at_ten(spec.opened_on)
     Client.history.bulk_history_create(created, batch_size=1000)
+    # the dated responsibility (clients.ManagerAssignment): since the case opened
+    ManagerAssignment.objects.bulk_create(
+        [
+            ManagerAssignment(
+                client=client,
+                manager=client.manager,
+                valid_from=spec.opened_on,
+                kind=ManagerAssignment.Kind.CREATED,
+                assigned_by=client.manager,
+            )
+            for client, spec in zip(created, specs, strict=True)
+        ],
+        batch_size=1000,
+    )
     _add_extensions(kreis, [s for s in specs if s.extension], users)
     return len(specs)
 
