@@ -38,6 +38,18 @@ class DecisionForm(forms.Form):
         required=False,
         empty_label="– bitte wählen –",
     )
+    organisation = forms.CharField(
+        label="Träger der freien Wohlfahrtspflege",
+        max_length=160,
+        required=False,
+        help_text="z. B. Caritasverband, Diakonisches Werk, AWO, DRK-Kreisverband",
+    )
+    passed_by = forms.ChoiceField(
+        label="Die Aufgabe überträgt",
+        choices=Decision.PassedBy.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     weekly_hours = decimal_field(
         "Vereinbarte Wochenstunden", digits=5, help_text="z. B. 15 (Brackenheim für Cleebronn)"
     )

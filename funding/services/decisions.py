@@ -35,6 +35,8 @@ TERM_FIELDS = (
     "mode",
     "seat",
     "serving_municipality",
+    "organisation",
+    "passed_by",
     "weekly_hours",
     "billing",
     "hourly_rate",
@@ -55,6 +57,8 @@ def clean_terms(municipality: Municipality, data: dict) -> dict:
     terms.update(
         mode=mode,
         billing="",
+        organisation="",
+        passed_by="",
         note=(data.get("note") or "").strip(),
         resolution_date=data.get("resolution_date"),
         partners=[],
@@ -107,6 +111,19 @@ def clean_terms(municipality: Municipality, data: dict) -> dict:
         else:
             errors["billing"] = "Bitte wählen Sie, wie die Kooperation abgerechnet wird."
         terms.update(serving_municipality=serving, weekly_hours=hours, billing=billing or "")
+    elif mode == M.WOHLFAHRT:
+        organisation = " ".join((data.get("organisation") or "").split())
+        passed_by = data.get("passed_by") or ""
+        if not organisation:
+            errors["organisation"] = (
+                "Bitte geben Sie den Träger der freien Wohlfahrtspflege an, dem die Aufgabe "
+                "übertragen wird."
+            )
+        if passed_by not in Decision.PassedBy.values:
+            errors["passed_by"] = (
+                "Bitte geben Sie an, ob die Gemeinde oder der Landkreis die Aufgabe überträgt."
+            )
+        terms.update(organisation=organisation, passed_by=passed_by)
     if errors:
         raise ServiceError(errors)
     return terms
@@ -226,6 +243,11 @@ def provider_for(decision: Decision) -> Provider:
         )
     if decision.mode == M.EIGENREGIE:
         return _seated(landkreis, town, (K.EIGENREGIE, K.KOOPERATION), f"{town.name} (Eigenregie)")
+    if decision.mode == M.WOHLFAHRT:
+        found = Provider.objects.filter(
+            landkreis=landkreis, kind=K.WOHLFAHRT, name=decision.organisation
+        ).first()
+        return found or _new_provider(landkreis, decision.organisation, K.WOHLFAHRT, None)
     if decision.mode == M.VERBUND:
         names = sorted([town.name, *(p.name for p in decision.partners.all())])
         return _seated(landkreis, decision.seat, (K.VERBUND,), "Verbund " + "–".join(names))

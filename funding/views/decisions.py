@@ -40,6 +40,8 @@ TERMS = (
     "mode",
     "seat",
     "serving_municipality",
+    "organisation",
+    "passed_by",
     "weekly_hours",
     "billing",
     "hourly_rate",
