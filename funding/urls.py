@@ -95,6 +95,11 @@ urlpatterns = [
     path("verwendungsnachweise/<uuid:code>/wiedereroeffnen/", usage.reopen, name="usage_reopen"),
     path("jahre/<int:year>/verwendungsnachweise/", usage.year_overview, name="usage_year"),
     path(
+        "jahre/<int:year>/vorwegabzuege/<int:pk>/verwendung/",
+        usage.deduction_use,
+        name="deduction_use",
+    ),
+    path(
         "jahre/<int:year>/gesamtverwendungsnachweis.xlsx",
         usage.year_xlsx,
         name="usage_xlsx",
