@@ -78,6 +78,21 @@ urlpatterns = [
         name="applicant_remove",
     ),
     path(
+        "einwohnerschluessel/<uuid:code>/antragsteller/mehrere-gemeinden/",
+        population.group_applicant_add,
+        name="group_applicant_add",
+    ),
+    path(
+        "einwohnerschluessel/<uuid:code>/antragsteller/<int:pk>/stelle/",
+        population.position,
+        name="applicant_position",
+    ),
+    path(
+        "einwohnerschluessel/<uuid:code>/restmittel/",
+        population.remainder,
+        name="programme_remainder",
+    ),
+    path(
         "einwohnerschluessel/<uuid:code>/verteilung.xlsx",
         population.programme_xlsx,
         name="programme_xlsx",
