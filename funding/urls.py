@@ -61,6 +61,12 @@ urlpatterns = [
     # programmes split by Einwohnerzahl
     path("einwohnerschluessel/", population.programme_list, name="programmes"),
     path("einwohnerschluessel/neu/", population.programme_create, name="programme_create"),
+    path("einwohnerschluessel/antraege/", population.applications, name="applications"),
+    path(
+        "einwohnerschluessel/antraege/<int:pk>/stelle/",
+        population.own_position,
+        name="own_position",
+    ),
     path("einwohnerschluessel/<uuid:code>/", population.programme_detail, name="programme"),
     path(
         "einwohnerschluessel/<uuid:code>/bearbeiten/",

@@ -19,6 +19,7 @@ from funding.services import population as services
 from imcase.errors import ServiceError
 from imcase.organisation.models import Role
 from tests.factories import MunicipalityFactory, StaffMemberFactory, UserFactory
+from tests.test_funding_decisions import municipality_user
 from tests.test_funding_support import http
 
 SOFORTHILFE = Decimal("282709.99")
@@ -290,6 +291,91 @@ def test_the_remainder_waits_until_every_applicant_has_reported(world, programme
 
     with pytest.raises(ServiceError, match="alle Antragsteller ihre Stelle gemeldet"):
         services.decide_remainder(world.office, programme, "redistributed", "", programme.version)
+
+
+# --- the applicants report themselves -------------------------------------------------------
+
+
+def test_an_applicant_municipality_reports_its_own_position(world, programme):
+    neustadt_user = municipality_user(world.other_town, "gemeinde_neustadt")
+    client = http(neustadt_user)
+    html = client.get(reverse("funding:applications")).content.decode()
+    assert "Soforthilfe Ukraine 2024" in html and "noch nicht gemeldet" in html
+    target = applicant(programme, "Neustadt")
+
+    response = client.post(
+        reverse("funding:own_position", args=[target.pk]),
+        {
+            "position_vza": "0,5",
+            "position_from": "2024-05-01",
+            "own_funds": "on",
+            "version": programme.version,
+        },
+    )
+
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert (target.position_vza, target.own_funds) == (HALF, True)
+    results = {r.line.name: r for r in programme.outcome().results}
+    assert results["Neustadt"].position_reached
+
+
+def test_a_member_of_a_verbund_reports_for_the_verbund(world, programme, towns):
+    talheim_user = municipality_user(towns["talheim"], "gemeinde_talheim")
+    target = applicant(programme, "Verbund Bergtal")
+
+    response = http(talheim_user).post(
+        reverse("funding:own_position", args=[target.pk]),
+        {"position_vza": "0", "version": programme.version},
+    )
+
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.has_reported and target.position_vza == 0
+
+
+def test_the_own_position_form_keeps_the_input_and_refuses_a_stale_version(world, programme):
+    neustadt_user = municipality_user(world.other_town, "gemeinde_neustadt")
+    target = applicant(programme, "Neustadt")
+    url = reverse("funding:own_position", args=[target.pk])
+
+    client = http(neustadt_user)
+
+    response = client.post(
+        url,
+        {
+            "position_vza": "0,75",
+            "position_note": "Stelle im Hauptamt",
+            "version": programme.version,
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Bitte geben Sie an, ab wann die Stelle besetzt ist." in html
+    assert "Stelle im Hauptamt" in html
+
+    stale = {"position_vza": "0,75", "position_from": "2024-02-01", "version": 1}
+    response = client.post(url, stale)
+    assert response.status_code == 400
+    assert "inzwischen von jemand anderem geändert" in response.content.decode()
+    target.refresh_from_db()
+    assert not target.has_reported
+
+
+@pytest.mark.parametrize("who", ["municipality_user", "office", "owner", "outsider", "rp_user"])
+def test_an_application_is_a_404_for_everyone_but_its_applicant(world, programme, who):
+    # Altstadt is counted for the Landkreis: its Hauptamt does not report that position.
+    target = applicant(programme, "Neustadt")
+    kreis = applicant(programme, "Landkreis Testkreis")
+    client = http(getattr(world, who))
+
+    for pk in (target.pk, kreis.pk):
+        url = reverse("funding:own_position", args=[pk])
+        assert client.get(url).status_code == 404
+        response = client.post(url, {"position_vza": "1", "version": programme.version})
+        assert response.status_code == 404
+    target.refresh_from_db()
+    assert not target.has_reported
 
 
 # --- scoping ---------------------------------------------------------------------------------

@@ -140,6 +140,25 @@ class PopulationProgramme(Versioned, models.Model):
         return ProgrammeOutcome(tuple(results), unused, shares)
 
 
+class PopulationApplicantQuerySet(models.QuerySet):
+    def reported_by(self, user) -> PopulationApplicantQuerySet:
+        """Applications whose position ``user`` reports: the Hauptamt of an applicant
+        municipality or of a member of an applicant Verbund (the office records every
+        applicant's position on the programme page)."""
+        scope = scope_for(user)
+        if scope.role == Role.MUNICIPALITY and scope.municipality_id:
+            kinds = PopulationApplicant.Kind
+            verbunds = PopulationApplicant.members.through.objects.filter(
+                municipality_id=scope.municipality_id,
+                populationapplicant__kind=kinds.VERBUND,
+            ).values("populationapplicant_id")
+            return self.filter(
+                Q(kind=kinds.MUNICIPALITY, municipality_id=scope.municipality_id)
+                | Q(pk__in=verbunds)
+            )
+        return self.filter(NOTHING)
+
+
 class PopulationApplicant(models.Model):
     """An applicant of a programme: a municipality, or the Landkreis or a Verbund applying for
     several municipalities (``members``); its share follows their Einwohnerzahl. After the
@@ -176,6 +195,8 @@ class PopulationApplicant(models.Model):
     position_note = models.CharField("Bemerkung", max_length=500, blank=True)
     reported_at = models.DateTimeField("Stelle gemeldet am", null=True, blank=True)
     added_at = models.DateTimeField("eingetragen am", auto_now_add=True)
+
+    objects = PopulationApplicantQuerySet.as_manager()
 
     class Meta:
         verbose_name = "Antragsteller"

@@ -16,7 +16,7 @@ from funding.split import SplitError
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
 from imcase.errors import ServiceError
-from imcase.locking import lock_visible
+from imcase.locking import check_version, lock_visible
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Municipality, Role
 
@@ -199,11 +199,7 @@ def add_group_applicant(
     return applicant
 
 
-def report_position(
-    actor, programme: PopulationProgramme, applicant_id: int, data: dict, expected_version
-) -> PopulationApplicant:
-    """Record the position an applicant reports: VZÄ actually created (0 if none), from when,
-    and whether it topped the grant up from own funds."""
+def _clean_position(data: dict) -> None:
     vza = data.get("position_vza")
     errors: dict[str, str] = {}
     if vza is None:
@@ -217,33 +213,64 @@ def report_position(
         errors["position_from"] = "Bitte geben Sie an, ab wann die Stelle besetzt ist."
     if errors:
         raise ServiceError(errors)
+
+
+def _record_position(
+    actor, locked: PopulationProgramme, applicant: PopulationApplicant, data: dict
+) -> PopulationApplicant:
+    if locked.remainder_use:
+        raise ServiceError(
+            "Über die nicht genutzten Mittel ist bereits entschieden; die Stellen stehen fest."
+        )
+    vza = data["position_vza"]
+    applicant.position_vza = vza
+    applicant.position_from = data.get("position_from") if vza else None
+    applicant.own_funds = bool(data.get("own_funds")) and bool(vza)
+    applicant.position_note = " ".join((data.get("position_note") or "").split())
+    applicant.reported_at = timezone.now()
+    applicant.save()
+    locked.save_new_version()
+    record(
+        actor,
+        AuditEntry.Action.CHANGE,
+        locked,
+        label=str(locked),
+        event="position_reported",
+        applicant=applicant.label,
+        vza=str(vza),
+    )
+    return applicant
+
+
+def report_position(
+    actor, programme: PopulationProgramme, applicant_id: int, data: dict, expected_version
+) -> PopulationApplicant:
+    """The office records the position an applicant reports: VZÄ actually created (0 if
+    none), from when, and whether it topped the grant up from own funds."""
+    _clean_position(data)
     with transaction.atomic():
         locked = _locked(actor, programme, expected_version)
         applicant = locked.applicants.select_related("municipality").filter(pk=applicant_id)
         applicant = applicant.first()
         if applicant is None:
             raise ServiceError("Dieser Antragsteller ist nicht (mehr) eingetragen.")
-        if locked.remainder_use:
-            raise ServiceError(
-                "Über die nicht genutzten Mittel ist bereits entschieden; die Stellen stehen fest."
-            )
-        applicant.position_vza = vza
-        applicant.position_from = data.get("position_from") if vza else None
-        applicant.own_funds = bool(data.get("own_funds")) and bool(vza)
-        applicant.position_note = " ".join((data.get("position_note") or "").split())
-        applicant.reported_at = timezone.now()
-        applicant.save()
-        locked.save_new_version()
-        record(
-            actor,
-            AuditEntry.Action.CHANGE,
-            locked,
-            label=str(locked),
-            event="position_reported",
-            applicant=applicant.label,
-            vza=str(vza),
-        )
-    return applicant
+        return _record_position(actor, locked, applicant, data)
+
+
+def report_own_position(
+    actor, applicant: PopulationApplicant, data: dict, expected_version
+) -> PopulationApplicant:
+    """An applicant municipality (or a member of an applicant Verbund) reports its position
+    itself; the same rules as when the office records it."""
+    _clean_position(data)
+    with transaction.atomic():
+        mine = PopulationApplicant.objects.reported_by(actor).filter(pk=applicant.pk)
+        if not mine.exists():
+            raise ServiceError("Die Stelle dieses Antragstellers melden Sie nicht.")
+        locked = PopulationProgramme.objects.select_for_update().get(pk=applicant.programme_id)
+        check_version(locked, expected_version)
+        applicant = locked.applicants.select_related("municipality").get(pk=applicant.pk)
+        return _record_position(actor, locked, applicant, data)
 
 
 def decide_remainder(

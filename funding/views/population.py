@@ -28,7 +28,7 @@ from funding.forms.population import (
     ProgrammeForm,
     RemainderForm,
 )
-from funding.models import PopulationProgramme
+from funding.models import PopulationApplicant, PopulationProgramme
 from funding.services import population as services
 from funding.split import SplitError
 from imcase.audit.models import AuditEntry
@@ -278,3 +278,71 @@ def programme_xlsx(request, code):
     filename = f"verteilung-{slugify(programme.name)}-{programme.year}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- the applicants report their positions themselves ------------------------------------------
+
+
+def _own_applications(user):
+    return (
+        PopulationApplicant.objects.reported_by(user)
+        .select_related("programme", "municipality")
+        .prefetch_related("members")
+        .order_by("-programme__year", "programme__name")
+    )
+
+
+@login_required
+@role_required(Role.MUNICIPALITY)
+def applications(request):
+    """The programmes the user's municipality applied for (alone or in a Verbund)."""
+    rows = []
+    for applicant in _own_applications(request.user):
+        try:
+            lines = applicant.programme.split()
+        except SplitError:
+            lines = []
+        amount = next((line.amount for line in lines if line.ags == applicant.key), None)
+        rows.append((applicant, amount))
+    return render(request, "funding/population/applications.html", {"rows": rows})
+
+
+@login_required
+@role_required(Role.MUNICIPALITY)
+def own_position(request, pk):
+    """An applicant municipality reports the position it created."""
+    applicant = get_object_or_404(_own_applications(request.user), pk=pk)
+    programme = applicant.programme
+    url = reverse("funding:applications")
+    if request.method == "POST":
+        form = PositionForm(request.POST)
+
+        def action(data: dict) -> Done:
+            services.report_own_position(request.user, applicant, data, data["version"])
+            return Done(f"Ihre Stelle für „{programme.name} {programme.year}“ wurde gemeldet.", url)
+
+        if response := run_form_action(request, form, action):
+            return response
+    else:
+        initial = {
+            "position_vza": applicant.position_vza,
+            "position_from": applicant.position_from,
+            "own_funds": applicant.own_funds,
+            "position_note": applicant.position_note,
+            "version": programme.version,
+        }
+        form = PositionForm(initial=initial)
+    try:
+        lines = programme.split()
+    except SplitError:
+        lines = []
+    context = {
+        "form": form,
+        "programme": programme,
+        "applicant": applicant,
+        "amount": next((line.amount for line in lines if line.ags == applicant.key), None),
+        "own": True,
+    }
+    return render(
+        request, "funding/population/position.html", context, status=400 if form.errors else 200
+    )
