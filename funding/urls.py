@@ -49,6 +49,11 @@ urlpatterns = [
     path("entscheidungen/", decisions.index, name="decisions"),
     path("jahre/<int:year>/entscheidungen/", decisions.overview, name="decisions_year"),
     path("jahre/<int:year>/entscheidung/", decisions.record_decision, name="decision_record"),
+    path(
+        "jahre/<int:year>/entscheidungen/<str:ags>/freier-traeger/",
+        decisions.pass_to_welfare,
+        name="decision_welfare",
+    ),
     path("entscheidungen/<uuid:code>/", decisions.detail, name="decision"),
     path("entscheidungen/<uuid:code>/bestaetigen/", decisions.confirm, name="decision_confirm"),
     path("entscheidungen/<uuid:code>/wiedereroeffnen/", decisions.reopen, name="decision_reopen"),

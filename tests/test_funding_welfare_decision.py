@@ -12,8 +12,14 @@ from django.urls import reverse
 from funding.models import Decision
 from funding.services import decisions as services
 from imcase.errors import ServiceError
-from imcase.organisation.models import Provider
-from tests.factories import TODAY, FundingYearFactory, ProviderFactory
+from imcase.organisation.models import Provider, Role
+from tests.factories import (
+    TODAY,
+    FundingYearFactory,
+    ProviderFactory,
+    StaffMemberFactory,
+    UserFactory,
+)
 from tests.test_funding_support import http
 
 pytestmark = pytest.mark.today
@@ -112,3 +118,76 @@ def test_an_outsider_gets_a_404_for_a_welfare_decision(world, year):
     for user in (world.outsider, world.owner):
         response = http(user).get(reverse("funding:decision", args=[decision.code]))
         assert response.status_code == 404
+
+
+# --- the Landkreis passes its own task ------------------------------------------------------
+
+
+def test_the_landkreis_passes_its_task_for_a_town_and_confirms_it(world, year):
+    client = http(world.office)
+    overview = client.get(reverse("funding:decisions_year", args=[NEXT])).content.decode()
+    assert "Aufgabe für Altstadt an freien Träger übertragen" in overview
+    url = reverse("funding:decision_welfare", args=[NEXT, world.town.ags])
+
+    response = client.post(url, {"organisation": "DRK-Kreisverband Testkreis"})
+
+    decision = Decision.objects.get(municipality=world.town)
+    assert response.status_code == 302
+    assert (decision.mode, decision.passed_by, decision.recorded_by) == (
+        Decision.Mode.WOHLFAHRT,
+        Decision.PassedBy.LANDKREIS,
+        world.office,
+    )
+    confirmed = services.confirm_decision(world.office, decision, decision.version)
+    assert world.town.provider_on(JAN_1) == confirmed.provider
+    assert confirmed.provider.kind == Provider.Kind.WOHLFAHRT
+    # The municipality sees what was decided for it.
+    html = http(world.municipality_user).get(reverse("funding:decision", args=[decision.code]))
+    assert "DRK-Kreisverband Testkreis (freier Träger, übertragen durch den Landkreis)" in (
+        html.content.decode()
+    )
+
+
+def test_the_landkreis_form_shows_german_errors_and_keeps_the_input(world, year):
+    response = http(world.office).post(
+        reverse("funding:decision_welfare", args=[NEXT, world.town.ags]),
+        {"note": "Kreistag 14.03."},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Bitte geben Sie den Träger der freien Wohlfahrtspflege an" in html
+    assert "Kreistag 14.03." in html
+    assert not Decision.objects.exists()
+
+
+def test_the_landkreis_cannot_pass_a_task_the_town_runs_itself(world, year):
+    services.record_decision(world.municipality_user, year, {"mode": "eigenregie"})
+
+    with pytest.raises(ServiceError, match="nur seine eigene Aufgabe"):
+        services.pass_to_welfare(
+            world.office, year, world.town, {"organisation": "AWO Testkreis"}, 1
+        )
+
+
+@pytest.mark.parametrize("who", ["municipality_user", "owner", "colleague", "outsider", "rp_user"])
+def test_passing_the_landkreis_task_is_a_404_outside_the_office(world, year, who):
+    response = http(getattr(world, who)).post(
+        reverse("funding:decision_welfare", args=[NEXT, world.town.ags]),
+        {"organisation": "AWO Testkreis"},
+    )
+
+    assert response.status_code == 404
+    assert not Decision.objects.exists()
+
+
+def test_the_office_of_another_kreis_cannot_pass_the_task(world, year):
+    other = UserFactory(username="office_elsewhere")
+    StaffMemberFactory(user=other, role=Role.OFFICE)
+
+    response = http(other).post(
+        reverse("funding:decision_welfare", args=[NEXT, world.town.ags]),
+        {"organisation": "AWO Testkreis"},
+    )
+
+    assert response.status_code == 404
