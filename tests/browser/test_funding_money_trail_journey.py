@@ -128,3 +128,44 @@ def test_a_programme_with_the_landkreis_as_applicant_and_its_position(page, live
     page.get_by_label("Besetzt ab").fill("2024-03-01")
     submit(page, page.get_by_role("button", name="Stelle eintragen"))
     expect(page.locator("main")).to_contain_text("1,50 VZÄ ab 01.03.2024")
+
+
+def test_the_landkreis_passes_its_task_and_a_town_reports_its_position(page, live_server, world):
+    year = TODAY.year + 1
+    FundingYearFactory(landkreis=world.landkreis, year=year)
+    world.town.population = 50_000
+    world.town.save()
+    programme = population_services.create_programme(
+        world.office,
+        world.landkreis,
+        {
+            "name": "Soforthilfe Ukraine",
+            "year": 2024,
+            "amount": Decimal("282709.99"),
+            "min_vza": Decimal("0.50"),
+            "cost_per_vza": Decimal("70000.00"),
+        },
+    )
+    population_services.add_applicant(world.office, programme, world.town, 1)
+
+    login(page, live_server, world.office.username)
+    visit(page, live_server, f"/foerderung/jahre/{year}/entscheidungen/")
+    follow(page, page.get_by_role("link", name="Aufgabe für Altstadt an freien Träger übertragen"))
+    page.get_by_label("Bemerkung").fill("Kreistag 14.03.")
+    submit(page, page.get_by_role("button", name="Übertragung eintragen"))
+    expect(page.locator("main")).to_contain_text("Bitte geben Sie den Träger der freien")
+    expect(page.get_by_label("Bemerkung")).to_have_value("Kreistag 14.03.")
+    page.get_by_label("Träger der freien Wohlfahrtspflege").fill("AWO Testkreis")
+    submit(page, page.get_by_role("button", name="Übertragung eintragen"))
+    expect(page.locator("main")).to_contain_text("übertragen durch den Landkreis")
+    logout(page)
+
+    login(page, live_server, world.municipality_user.username)
+    follow(page, page.get_by_role("link", name="Förderung", exact=True))
+    follow(page, page.get_by_role("link", name="Anträge nach Einwohnerzahl"))
+    follow(page, page.get_by_role("link", name="Stelle für Soforthilfe Ukraine 2024 melden"))
+    page.get_by_label("Geschaffene Stelle (VZÄ)").fill("0,5")
+    page.get_by_label("Besetzt ab").fill("2024-04-01")
+    page.get_by_label("Mit Eigenmitteln aufgestockt").check()
+    submit(page, page.get_by_role("button", name="Stelle eintragen"))
+    expect(page.locator("main")).to_contain_text("0,50 VZÄ ab 01.04.2024, mit Eigenmitteln")
