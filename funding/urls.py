@@ -49,6 +49,11 @@ urlpatterns = [
     path("entscheidungen/", decisions.index, name="decisions"),
     path("jahre/<int:year>/entscheidungen/", decisions.overview, name="decisions_year"),
     path("jahre/<int:year>/entscheidung/", decisions.record_decision, name="decision_record"),
+    path(
+        "jahre/<int:year>/entscheidungen/<str:ags>/freier-traeger/",
+        decisions.pass_to_welfare,
+        name="decision_welfare",
+    ),
     path("entscheidungen/<uuid:code>/", decisions.detail, name="decision"),
     path("entscheidungen/<uuid:code>/bestaetigen/", decisions.confirm, name="decision_confirm"),
     path("entscheidungen/<uuid:code>/wiedereroeffnen/", decisions.reopen, name="decision_reopen"),
@@ -61,6 +66,12 @@ urlpatterns = [
     # programmes split by Einwohnerzahl
     path("einwohnerschluessel/", population.programme_list, name="programmes"),
     path("einwohnerschluessel/neu/", population.programme_create, name="programme_create"),
+    path("einwohnerschluessel/antraege/", population.applications, name="applications"),
+    path(
+        "einwohnerschluessel/antraege/<int:pk>/stelle/",
+        population.own_position,
+        name="own_position",
+    ),
     path("einwohnerschluessel/<uuid:code>/", population.programme_detail, name="programme"),
     path(
         "einwohnerschluessel/<uuid:code>/bearbeiten/",
@@ -76,6 +87,21 @@ urlpatterns = [
         "einwohnerschluessel/<uuid:code>/antragsteller/<int:pk>/entfernen/",
         population.applicant_remove,
         name="applicant_remove",
+    ),
+    path(
+        "einwohnerschluessel/<uuid:code>/antragsteller/mehrere-gemeinden/",
+        population.group_applicant_add,
+        name="group_applicant_add",
+    ),
+    path(
+        "einwohnerschluessel/<uuid:code>/antragsteller/<int:pk>/stelle/",
+        population.position,
+        name="applicant_position",
+    ),
+    path(
+        "einwohnerschluessel/<uuid:code>/restmittel/",
+        population.remainder,
+        name="programme_remainder",
     ),
     path(
         "einwohnerschluessel/<uuid:code>/verteilung.xlsx",
@@ -94,6 +120,11 @@ urlpatterns = [
     path("verwendungsnachweise/<uuid:code>/pruefen/", usage.review, name="usage_review"),
     path("verwendungsnachweise/<uuid:code>/wiedereroeffnen/", usage.reopen, name="usage_reopen"),
     path("jahre/<int:year>/verwendungsnachweise/", usage.year_overview, name="usage_year"),
+    path(
+        "jahre/<int:year>/vorwegabzuege/<int:pk>/verwendung/",
+        usage.deduction_use,
+        name="deduction_use",
+    ),
     path(
         "jahre/<int:year>/gesamtverwendungsnachweis.xlsx",
         usage.year_xlsx,

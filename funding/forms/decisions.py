@@ -38,6 +38,18 @@ class DecisionForm(forms.Form):
         required=False,
         empty_label="– bitte wählen –",
     )
+    organisation = forms.CharField(
+        label="Träger der freien Wohlfahrtspflege",
+        max_length=160,
+        required=False,
+        help_text="z. B. Caritasverband, Diakonisches Werk, AWO, DRK-Kreisverband",
+    )
+    passed_by = forms.ChoiceField(
+        label="Die Aufgabe überträgt",
+        choices=Decision.PassedBy.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     weekly_hours = decimal_field(
         "Vereinbarte Wochenstunden", digits=5, help_text="z. B. 15 (Brackenheim für Cleebronn)"
     )
@@ -72,3 +84,27 @@ class DecisionForm(forms.Form):
         self.fields["partners"].queryset = others
         self.fields["seat"].queryset = kreis
         self.fields["serving_municipality"].queryset = others
+
+
+class WelfareTransferForm(forms.Form):
+    """The Landkreis passes its task for one municipality to a welfare organisation."""
+
+    organisation = forms.CharField(
+        label="Träger der freien Wohlfahrtspflege",
+        max_length=160,
+        help_text="z. B. Caritasverband, Diakonisches Werk, AWO, DRK-Kreisverband",
+        error_messages={
+            "required": "Bitte geben Sie den Träger der freien Wohlfahrtspflege an, dem die "
+            "Aufgabe übertragen wird."
+        },
+    )
+    resolution_date = forms.DateField(
+        label="Beschluss des Kreistags vom",
+        required=False,
+        widget=DATE_WIDGET,
+        error_messages=DATE_ERRORS,
+    )
+    note = forms.CharField(
+        label="Bemerkung", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

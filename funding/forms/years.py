@@ -42,6 +42,9 @@ class FundingYearForm(forms.Form):
     list_deadline = date_field(
         "Rückmeldefrist der Gemeinden", "leer: 15. Januar des Jahres vor dem Förderjahr"
     )
+    usage_deadline = date_field(
+        "Frist für die Verwendungsnachweise", "leer: 31. März des Jahres nach dem Förderjahr"
+    )
 
 
 class FundingYearCreateForm(FundingYearForm):
@@ -72,3 +75,26 @@ class DeductionForm(VersionForm):
         error_messages={"required": "Bitte geben Sie eine Bezeichnung an."},
     )
     amount = amount_field("Betrag (EUR)", required=True)
+
+
+class DeductionUseForm(VersionForm):
+    """What a Vorwegabzug was spent on (for the Gesamtverwendungsnachweis)."""
+
+    spent = amount_field(
+        "Ausgaben (EUR)", help_text="z. B. Personalkosten der Koordinierungsstelle"
+    )
+    vza = forms.DecimalField(
+        label="VZÄ",
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        localize=True,
+        help_text="Stellenumfang, z. B. 0,5",
+        error_messages={
+            "invalid": "Bitte geben Sie eine Zahl an, z. B. 0,5.",
+            "max_decimal_places": "Bitte höchstens zwei Nachkommastellen.",
+            "min_value": "Der Wert darf nicht negativ sein.",
+        },
+    )
+    use_note = forms.CharField(label="Verwendung", max_length=500, required=False)

@@ -12,7 +12,13 @@ from funding.models.decisions import (
 )
 from funding.models.lists import ListEntry, PersonList
 from funding.models.population import PopulationApplicant, PopulationProgramme
-from funding.models.usage import SACHBERICHT_MAX_CHARS, SELF_RUNNING, UsageReport
+from funding.models.usage import (
+    REPORTING,
+    SACHBERICHT_MAX_CHARS,
+    SELF_RUNNING,
+    UsageReport,
+    position_warning,
+)
 from funding.models.year import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -20,11 +26,13 @@ from funding.models.year import (
     FundingYear,
     default_list_deadline,
     default_period,
+    default_usage_deadline,
 )
 
 __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
+    "REPORTING",
     "SACHBERICHT_MAX_CHARS",
     "SELF_RUNNING",
     "Allocation",
@@ -41,5 +49,7 @@ __all__ = [
     "decision_deadline",
     "default_list_deadline",
     "default_period",
+    "default_usage_deadline",
+    "position_warning",
     "quarter_period",
 ]

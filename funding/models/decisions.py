@@ -4,8 +4,10 @@ By the end of May of the year before (Heilbronn: "bis Ende Mai 2024 … ab 01.01
 municipality tells the coordinating office whether IM stays with the Landkreis, or whether it
 runs IM itself: in Eigenregie (a position of at least 0.5 VZÄ, Nr. 3.4 VwV IntM), in a Verbund
 of municipalities sharing a position, or through another municipality by cooperation
-(Brackenheim for Cleebronn from 2025, billed quarterly with VAT). The office confirms the
-decision; confirming sets the municipality's provider from 1 January of the funding year.
+(Brackenheim for Cleebronn from 2025, billed quarterly with VAT). The municipality or the
+Landkreis may also pass the task to a Träger der freien Wohlfahrtspflege (Nr. 3.2 VwV IntM).
+The office confirms the decision; confirming sets the municipality's provider from 1 January of
+the funding year.
 """
 
 from __future__ import annotations
@@ -77,6 +79,11 @@ class Decision(Versioned, models.Model):
         EIGENREGIE = "eigenregie", "in Eigenregie"
         VERBUND = "verbund", "im Verbund mit anderen Gemeinden"
         KOOPERATION = "kooperation", "durch eine andere Gemeinde (Kooperation)"
+        WOHLFAHRT = "wohlfahrt", "durch einen Träger der freien Wohlfahrtspflege (Nr. 3.2)"
+
+    class PassedBy(models.TextChoices):
+        MUNICIPALITY = "municipality", "die Gemeinde"
+        LANDKREIS = "landkreis", "den Landkreis"
 
     class Status(models.TextChoices):
         RECORDED = "recorded", "gemeldet, Bestätigung offen"
@@ -112,6 +119,12 @@ class Decision(Versioned, models.Model):
         blank=True,
         related_name="served_decisions",
         verbose_name="Kooperation mit",
+    )
+    organisation = models.CharField(
+        "Träger der freien Wohlfahrtspflege", max_length=160, blank=True
+    )
+    passed_by = models.CharField(
+        "Aufgabe übertragen durch", max_length=12, choices=PassedBy, blank=True
     )
     weekly_hours = models.DecimalField(
         "vereinbarte Wochenstunden",
@@ -184,6 +197,9 @@ class Decision(Versioned, models.Model):
             return f"im Verbund mit {names}{seat}"
         if self.mode == self.Mode.KOOPERATION and self.serving_municipality_id:
             return f"durch {self.serving_municipality.name} (Kooperation)"
+        if self.mode == self.Mode.WOHLFAHRT and self.organisation:
+            by = f", übertragen durch {self.get_passed_by_display()}" if self.passed_by else ""
+            return f"durch {self.organisation} (freier Träger{by})"
         return self.get_mode_display()
 
 

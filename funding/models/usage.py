@@ -6,6 +6,9 @@ year to the coordinating office: staff costs, other costs, the VZÄ employed and
 Sachbericht (under the older VwV at most three pages). The office reviews the reports and
 compiles the Kreis's Gesamtverwendungsnachweis; the Land pays only after it (Nr. 8 VwV IntM).
 
+The Landratsamt's own IM (the provider of kind Landkreis) reports too, entered by the
+coordinating office, so that the Gesamtverwendungsnachweis covers the whole Kreis amount.
+
 Who enters a provider's report (a choice, see the README): the provider's **team lead**
 (Teamleitung: knows the work and the staff) or a **municipality user of the provider's seat**
 (the Hauptamt that keeps the books of a municipal provider). Integration managers do not:
@@ -22,6 +25,7 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from funding.formatting import number
 from funding.models.year import FundingYear
 from imcase.locking import Versioned
 from imcase.organisation.access import NOTHING, scope_for
@@ -36,12 +40,32 @@ SELF_RUNNING = (
 # Providers whose seat municipality's Hauptamt may report for them (a welfare organisation has
 # no seat: its team lead reports).
 MUNICIPAL = (Provider.Kind.EIGENREGIE, Provider.Kind.VERBUND, Provider.Kind.KOOPERATION)
+# Every provider that reports: the self-running ones and the Landratsamt's own IM.
+REPORTING = (*SELF_RUNNING, Provider.Kind.LANDKREIS)
 SACHBERICHT_MAX_CHARS = 12_000  # about three pages
+
+
+def position_warning(kind: str, vza: Decimal | None, min_vza: Decimal) -> str:
+    """German warning when a municipal provider (Eigenregie, Verbund, Kooperation) reports a
+    position below the minimum (Nr. 3.4 VwV IntM: 0.5 VZÄ); empty otherwise."""
+    if kind not in MUNICIPAL or vza is None or vza >= min_vza:
+        return ""
+    return (
+        f"Die gemeldete Stelle von {number(vza)} VZÄ liegt unter der Mindeststelle von "
+        f"{number(min_vza)} VZÄ für das Integrationsmanagement in eigener Regie (Nr. 3.4 VwV IntM)."
+    )
 
 
 def reporter_q(user, prefix: str = "") -> Q:
     """Filter on providers the user reports for (``prefix`` e.g. ``"provider__"``)."""
     scope = scope_for(user)
+    if scope.role == Role.OFFICE and scope.landkreis_id:
+        return Q(
+            **{
+                f"{prefix}landkreis_id": scope.landkreis_id,
+                f"{prefix}kind": Provider.Kind.LANDKREIS,
+            }
+        )
     if scope.role == Role.TEAM_LEAD and scope.provider_id:
         return Q(**{f"{prefix}pk": scope.provider_id, f"{prefix}kind__in": SELF_RUNNING})
     if scope.role == Role.MUNICIPALITY and scope.municipality_id:

@@ -39,6 +39,12 @@ def default_list_deadline(year: int) -> dt.date:
     return dt.date(year - 1, 1, 15)
 
 
+def default_usage_deadline(year: int) -> dt.date:
+    """Verwendungsnachweise are due three months after the funding year (31 March after it), as
+    the Sachbericht was under the older VwV."""
+    return dt.date(year + 1, 3, 31)
+
+
 class FundingYearQuerySet(models.QuerySet):
     def visible_to(self, user) -> FundingYearQuerySet:
         """The office and the municipalities of the Kreis; nobody else."""
@@ -92,6 +98,12 @@ class FundingYear(Versioned, models.Model):
         "Stichtag", help_text="Stand der Listen; in der Regel das Ende des Betrachtungszeitraums."
     )
     list_deadline = models.DateField("Rückmeldefrist der Gemeinden")
+    usage_deadline = models.DateField(
+        "Frist für die Verwendungsnachweise",
+        null=True,
+        blank=True,
+        help_text="Bis dahin reichen die Träger ihre Verwendungsnachweise ein.",
+    )
     cost_per_vza = models.DecimalField(
         "Kosten je VZÄ (EUR)", max_digits=10, decimal_places=2, editable=False
     )
@@ -123,6 +135,8 @@ class FundingYear(Versioned, models.Model):
             self.cost_per_vza = settings.FUNDING_COST_PER_VZA
         if self.eigenregie_min_vza is None:
             self.eigenregie_min_vza = settings.FUNDING_EIGENREGIE_MIN_VZA
+        if self.usage_deadline is None and self.year:
+            self.usage_deadline = default_usage_deadline(self.year)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -190,7 +204,8 @@ class FundingYear(Versioned, models.Model):
 
 class Deduction(models.Model):
     """Vorwegabzug: an amount taken off the Kreis amount before the split (for example the
-    coordinating position)."""
+    coordinating position). After the year the office enters what it was spent on (``spent``,
+    ``vza``, ``use_note``) so that the Gesamtverwendungsnachweis covers the whole Kreis amount."""
 
     funding_year = models.ForeignKey(
         FundingYear, on_delete=models.CASCADE, related_name="deductions", verbose_name="Förderjahr"
@@ -202,6 +217,23 @@ class Deduction(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"), "Der Betrag muss größer als null sein.")],
     )
+    spent = models.DecimalField(
+        "Ausgaben (EUR)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    vza = models.DecimalField(
+        "VZÄ",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    use_note = models.CharField("Verwendung", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "Vorwegabzug"

@@ -35,6 +35,8 @@ TERM_FIELDS = (
     "mode",
     "seat",
     "serving_municipality",
+    "organisation",
+    "passed_by",
     "weekly_hours",
     "billing",
     "hourly_rate",
@@ -55,6 +57,8 @@ def clean_terms(municipality: Municipality, data: dict) -> dict:
     terms.update(
         mode=mode,
         billing="",
+        organisation="",
+        passed_by="",
         note=(data.get("note") or "").strip(),
         resolution_date=data.get("resolution_date"),
         partners=[],
@@ -107,6 +111,19 @@ def clean_terms(municipality: Municipality, data: dict) -> dict:
         else:
             errors["billing"] = "Bitte wählen Sie, wie die Kooperation abgerechnet wird."
         terms.update(serving_municipality=serving, weekly_hours=hours, billing=billing or "")
+    elif mode == M.WOHLFAHRT:
+        organisation = " ".join((data.get("organisation") or "").split())
+        passed_by = data.get("passed_by") or ""
+        if not organisation:
+            errors["organisation"] = (
+                "Bitte geben Sie den Träger der freien Wohlfahrtspflege an, dem die Aufgabe "
+                "übertragen wird."
+            )
+        if passed_by not in Decision.PassedBy.values:
+            errors["passed_by"] = (
+                "Bitte geben Sie an, ob die Gemeinde oder der Landkreis die Aufgabe überträgt."
+            )
+        terms.update(organisation=organisation, passed_by=passed_by)
     if errors:
         raise ServiceError(errors)
     return terms
@@ -160,6 +177,75 @@ def record_decision(
             decision,
             label=str(decision),
             mode=decision.mode,
+        )
+    return decision
+
+
+def pass_to_welfare(
+    actor,
+    funding_year: FundingYear,
+    municipality: Municipality,
+    data: dict,
+    expected_version: int | None = None,
+) -> Decision:
+    """The Landkreis passes its own task for ``municipality`` to a welfare organisation
+    (Nr. 3.2 VwV IntM): the office records the decision, as the municipality would. Only where
+    the task is the Landkreis's: no decision yet, or one for the Landkreis (or its earlier
+    transfer), not yet confirmed."""
+    if scope_for(actor).role != Role.OFFICE:
+        raise ServiceError("Die Aufgabe des Landkreises überträgt die Koordinierungsstelle.")
+    if scope_for(actor).landkreis_id != funding_year.landkreis_id:
+        raise ServiceError("Dieses Förderjahr gehört nicht zu Ihrem Kreis.")
+    if municipality.landkreis_id != funding_year.landkreis_id:
+        raise ServiceError("Diese Gemeinde gehört nicht zu Ihrem Kreis.")
+    terms = clean_terms(
+        municipality,
+        {**data, "mode": M.WOHLFAHRT, "passed_by": Decision.PassedBy.LANDKREIS},
+    )
+    terms.pop("partners")
+    with transaction.atomic():
+        decision = (
+            Decision.objects.select_for_update()
+            .filter(funding_year=funding_year, municipality=municipality)
+            .first()
+        )
+        creating = decision is None
+        if creating:
+            decision = Decision(funding_year=funding_year, municipality=municipality)
+        else:
+            check_version(decision, expected_version)
+            if not decision.is_editable:
+                raise ServiceError(
+                    "Die Entscheidung ist bereits bestätigt; öffnen Sie sie zuerst wieder."
+                )
+            landkreis_task = decision.mode == M.LANDKREIS or (
+                decision.mode == M.WOHLFAHRT and decision.passed_by == Decision.PassedBy.LANDKREIS
+            )
+            if not landkreis_task:
+                raise ServiceError(
+                    f"{municipality.name} hat gemeldet: {decision.summary()}. Übertragen kann der "
+                    "Landkreis nur seine eigene Aufgabe."
+                )
+        for name, value in terms.items():
+            setattr(decision, name, value)
+        decision.recorded_at = timezone.now()
+        decision.recorded_by = actor
+        try:
+            with transaction.atomic():
+                if creating:
+                    decision.save()
+                else:
+                    decision.save_new_version(*terms, "recorded_at", "recorded_by")
+        except IntegrityError:
+            raise StaleVersionError() from None
+        decision.partners.set([])
+        record(
+            actor,
+            AuditEntry.Action.CREATE if creating else AuditEntry.Action.CHANGE,
+            decision,
+            label=str(decision),
+            mode=decision.mode,
+            event="passed_by_landkreis",
         )
     return decision
 
@@ -226,6 +312,11 @@ def provider_for(decision: Decision) -> Provider:
         )
     if decision.mode == M.EIGENREGIE:
         return _seated(landkreis, town, (K.EIGENREGIE, K.KOOPERATION), f"{town.name} (Eigenregie)")
+    if decision.mode == M.WOHLFAHRT:
+        found = Provider.objects.filter(
+            landkreis=landkreis, kind=K.WOHLFAHRT, name=decision.organisation
+        ).first()
+        return found or _new_provider(landkreis, decision.organisation, K.WOHLFAHRT, None)
     if decision.mode == M.VERBUND:
         names = sorted([town.name, *(p.name for p in decision.partners.all())])
         return _seated(landkreis, decision.seat, (K.VERBUND,), "Verbund " + "–".join(names))

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from funding.formatting import number
-from funding.models import SACHBERICHT_MAX_CHARS, SELF_RUNNING, FundingYear, UsageReport
+from funding.models import REPORTING, SACHBERICHT_MAX_CHARS, FundingYear, UsageReport
 from funding.models.usage import providers_reported_by
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
@@ -27,7 +27,7 @@ def start_report(actor, funding_year: FundingYear, provider: Provider) -> tuple[
     """The provider's report for the year, created (in progress) if there is none yet."""
     if not providers_reported_by(actor).filter(pk=provider.pk).exists():
         raise ServiceError("Den Verwendungsnachweis dieses Trägers erstellen Sie nicht.")
-    if provider.kind not in SELF_RUNNING:
+    if provider.kind not in REPORTING:
         raise ServiceError("Einen Verwendungsnachweis erstellen nur Träger in eigener Regie.")
     if provider.landkreis_id != funding_year.landkreis_id:
         raise ServiceError("Dieses Förderjahr gehört nicht zum Kreis des Trägers.")
@@ -51,7 +51,9 @@ def _locked(actor, report: UsageReport, expected_version: int | None) -> UsageRe
 
 
 def _for_reporter(actor, report: UsageReport, expected_version: int | None) -> UsageReport:
-    if scope_for(actor).role == Role.OFFICE:
+    # The office reports only for the Landratsamt's own IM (``reporter_q``).
+    own = providers_reported_by(actor).filter(pk=report.provider_id).exists()
+    if scope_for(actor).role == Role.OFFICE and not own:
         raise ServiceError(
             "Den Verwendungsnachweis erstellt der Träger, nicht die Koordinierungsstelle."
         )

@@ -7,7 +7,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from funding.models import Deduction, FundingYear, PersonList, default_list_deadline
+from funding.models import (
+    Deduction,
+    FundingYear,
+    PersonList,
+    default_list_deadline,
+    default_usage_deadline,
+)
 from funding.models import default_period as period_for
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
@@ -24,6 +30,7 @@ YEAR_FIELDS = (
     "period_end",
     "reference_date",
     "list_deadline",
+    "usage_deadline",
 )
 PERIOD_FIELDS = ("period_start", "period_end", "reference_date")
 
@@ -41,6 +48,7 @@ def _fill_defaults(data: dict, year: int) -> dict:
     filled["period_end"] = data.get("period_end") or end
     filled["reference_date"] = data.get("reference_date") or filled["period_end"]
     filled["list_deadline"] = data.get("list_deadline") or default_list_deadline(year)
+    filled["usage_deadline"] = data.get("usage_deadline") or default_usage_deadline(year)
     return filled
 
 
@@ -156,3 +164,42 @@ def remove_deduction(
             name=deduction.name,
             amount=str(deduction.amount),
         )
+
+
+def report_deduction_use(
+    actor, funding_year: FundingYear, deduction_id: int, data: dict, expected_version: int | None
+) -> Deduction:
+    """After the year the office enters what a Vorwegabzug (the coordinating position, …) was
+    spent on, for the Gesamtverwendungsnachweis."""
+    errors = {
+        name: "Der Wert darf nicht negativ sein."
+        for name in ("spent", "vza")
+        if data.get(name) is not None and data[name] < 0
+    }
+    if errors:
+        raise ServiceError(errors)
+    note = " ".join((data.get("use_note") or "").split())
+    with transaction.atomic():
+        locked = lock_year(actor, funding_year, expected_version)
+        deduction = locked.deductions.select_for_update().filter(pk=deduction_id).first()
+        if deduction is None:
+            raise ServiceError("Dieser Abzug ist nicht (mehr) vorhanden.")
+        values = {"spent": data.get("spent"), "vza": data.get("vza"), "use_note": note}
+        changed = [name for name, value in values.items() if getattr(deduction, name) != value]
+        if not changed:
+            return deduction
+        for name, value in values.items():
+            setattr(deduction, name, value)
+        deduction.save(update_fields=changed)
+        locked.save_new_version()
+        record(
+            actor,
+            AuditEntry.Action.CHANGE,
+            locked,
+            label=str(locked),
+            event="deduction_use_reported",
+            name=deduction.name,
+            spent=str(deduction.spent),
+            vza=str(deduction.vza),
+        )
+    return deduction

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from funding.forms.common import VersionForm
-from funding.forms.decisions import DecisionForm
+from funding.forms.decisions import DecisionForm, WelfareTransferForm
 from funding.invoice import render_invoice_pdf
 from funding.models import (
     CooperationInvoice,
@@ -40,6 +40,8 @@ TERMS = (
     "mode",
     "seat",
     "serving_municipality",
+    "organisation",
+    "passed_by",
     "weekly_hours",
     "billing",
     "hourly_rate",
@@ -317,3 +319,47 @@ def invoice_pdf(request, code):
     response = HttpResponse(render_invoice_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="rechnung-{invoice.number}.pdf"'
     return response
+
+
+@login_required
+@role_required(Role.OFFICE)
+def pass_to_welfare(request, year, ags):
+    """The Landkreis passes its own task for a municipality to a welfare organisation."""
+    funding_year = get_year_or_404(request.user, year)
+    town = get_object_or_404(Municipality.objects.visible_to(request.user), ags=ags)
+    decision = (
+        Decision.objects.visible_to(request.user)
+        .filter(funding_year=funding_year, municipality=town)
+        .first()
+    )
+    if request.method == "POST":
+        form = WelfareTransferForm(request.POST)
+
+        def action(data: dict) -> Done:
+            saved = services.pass_to_welfare(
+                request.user, funding_year, town, data, data["version"]
+            )
+            return Done(
+                f"Die Übertragung an {saved.organisation} für {town.name} ist eingetragen; "
+                "bestätigen Sie sie, damit der Träger ab 1. Januar gilt.",
+                _decision_url(saved.code),
+            )
+
+        if response := run_form_action(request, form, action):
+            return response
+    else:
+        initial = {"version": decision.version} if decision else {}
+        if decision and decision.mode == Decision.Mode.WOHLFAHRT:
+            initial |= {
+                "organisation": decision.organisation,
+                "resolution_date": decision.resolution_date,
+                "note": decision.note,
+            }
+        form = WelfareTransferForm(initial=initial)
+    context = {"form": form, "year": funding_year, "town": town, "decision": decision}
+    return render(
+        request,
+        "funding/decisions/welfare_form.html",
+        context,
+        status=400 if form.errors else 200,
+    )

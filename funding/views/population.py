@@ -1,6 +1,7 @@
 """Programmes split by Einwohnerzahl (as the Soforthilfe Ukraine): the office creates a
-programme, enters its applicants, sees each applicant's amount and whether it reaches the
-minimum position, and downloads the split as XLSX."""
+programme, enters its applicants (municipalities, the Landkreis, Verbünde), sees each
+applicant's amount and whether it reaches the minimum position, records the position each
+applicant reports, decides on unused money and downloads the split as XLSX."""
 
 from __future__ import annotations
 
@@ -17,9 +18,17 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from funding.exports.population import write_population_xlsx
+from funding.formatting import euro
 from funding.forms.common import VersionForm
-from funding.forms.population import ApplicantForm, ProgrammeEditForm, ProgrammeForm
-from funding.models import PopulationProgramme
+from funding.forms.population import (
+    ApplicantForm,
+    GroupApplicantForm,
+    PositionForm,
+    ProgrammeEditForm,
+    ProgrammeForm,
+    RemainderForm,
+)
+from funding.models import PopulationApplicant, PopulationProgramme
 from funding.services import population as services
 from funding.split import SplitError
 from imcase.audit.models import AuditEntry
@@ -99,24 +108,27 @@ def programme_edit(request, code):
     )
 
 
-def _detail_context(programme: PopulationProgramme, applicant_form=None) -> dict:
-    lines, error = [], ""
+def _detail_context(
+    programme: PopulationProgramme, applicant_form=None, group_form=None, remainder_form=None
+) -> dict:
+    outcome, error = None, ""
     try:
-        lines = programme.split()
+        outcome = programme.outcome()
     except SplitError as exc:
         error = str(exc)
-    applicants = {
-        a.municipality.ags: a for a in programme.applicants.select_related("municipality")
-    }
+    results = outcome.results if outcome else ()
+    initial = {"version": programme.version}
     return {
         "programme": programme,
-        "rows": [(line, applicants[line.ags]) for line in lines],
-        "applicants": list(applicants.values()),
+        "outcome": outcome,
+        "rows": [(r.line, r.applicant, r, outcome.redistribution.get(r.line.ags)) for r in results],
+        "applicants": programme.applicants_with_members() if error else [],
         "error": error,
-        "reaching": sum(1 for line in lines if line.reaches_minimum),
-        "total": sum(line.amount for line in lines),
-        "applicant_form": applicant_form
-        or ApplicantForm(programme=programme, initial={"version": programme.version}),
+        "reaching": sum(1 for r in results if r.line.reaches_minimum),
+        "total": sum(r.line.amount for r in results),
+        "applicant_form": applicant_form or ApplicantForm(programme=programme, initial=initial),
+        "group_form": group_form or GroupApplicantForm(programme=programme, initial=initial),
+        "remainder_form": remainder_form or RemainderForm(initial=initial),
     }
 
 
@@ -149,6 +161,94 @@ def applicant_add(request, code):
 @login_required
 @role_required(Role.OFFICE)
 @require_POST
+def group_applicant_add(request, code):
+    """The Landkreis or a Verbund as an applicant for several municipalities."""
+    programme = get_programme_or_404(request.user, code)
+    form = GroupApplicantForm(request.POST, programme=programme)
+
+    def action(data: dict) -> Done:
+        applicant = services.add_group_applicant(
+            request.user,
+            programme,
+            data["kind"],
+            data["name"],
+            list(data["members"]),
+            data["version"],
+        )
+        return Done(f"{applicant.name} ist als Antragsteller eingetragen.", _programme_url(code))
+
+    if response := run_form_action(request, form, action):
+        return response
+    context = _detail_context(programme, group_form=form)
+    return render(request, "funding/population/detail.html", context, status=400)
+
+
+@login_required
+@role_required(Role.OFFICE)
+def position(request, code, pk):
+    """The position an applicant reports it created (recorded by the office)."""
+    programme = get_programme_or_404(request.user, code)
+    applicant = get_object_or_404(
+        programme.applicants.select_related("municipality").prefetch_related("members"), pk=pk
+    )
+    if request.method == "POST":
+        form = PositionForm(request.POST)
+
+        def action(data: dict) -> Done:
+            services.report_position(request.user, programme, pk, data, data["version"])
+            return Done(
+                f"Die Stelle von {applicant.label} wurde eingetragen.", _programme_url(code)
+            )
+
+        if response := run_form_action(request, form, action):
+            return response
+    else:
+        initial = {
+            "position_vza": applicant.position_vza,
+            "position_from": applicant.position_from,
+            "own_funds": applicant.own_funds,
+            "position_note": applicant.position_note,
+            "version": programme.version,
+        }
+        form = PositionForm(initial=initial)
+    try:
+        lines = programme.split()
+    except SplitError:
+        lines = []
+    amount = next((line.amount for line in lines if line.ags == applicant.key), None)
+    context = {"form": form, "programme": programme, "applicant": applicant, "amount": amount}
+    return render(
+        request, "funding/population/position.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@role_required(Role.OFFICE)
+@require_POST
+def remainder(request, code):
+    """Redistribute the unused money or mark it for another purpose."""
+    programme = get_programme_or_404(request.user, code)
+    form = RemainderForm(request.POST)
+
+    def action(data: dict) -> Done:
+        decided = services.decide_remainder(
+            request.user, programme, data["use"], data["note"], data["version"]
+        )
+        return Done(
+            f"Nicht genutzte Mittel ({euro(decided.remainder_amount)}): "
+            f"{decided.get_remainder_use_display()}.",
+            _programme_url(code),
+        )
+
+    if response := run_form_action(request, form, action):
+        return response
+    context = _detail_context(programme, remainder_form=form)
+    return render(request, "funding/population/detail.html", context, status=400)
+
+
+@login_required
+@role_required(Role.OFFICE)
+@require_POST
 def applicant_remove(request, code, pk):
     programme = get_programme_or_404(request.user, code)
     form = VersionForm(request.POST)
@@ -166,14 +266,83 @@ def applicant_remove(request, code, pk):
 def programme_xlsx(request, code):
     programme = get_programme_or_404(request.user, code)
     try:
-        lines = programme.split()
+        outcome = programme.outcome()
     except SplitError as error:
         messages.error(request, str(error))
         return redirect("funding:programme", code=code)
     buffer = io.BytesIO()
-    count = write_population_xlsx(programme, lines, buffer)
+    lines = [result.line for result in outcome.results]
+    count = write_population_xlsx(programme, lines, buffer, outcome)
     record(request.user, AuditEntry.Action.EXPORT, programme, label=str(programme), rows=count)
     response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPE)
     filename = f"verteilung-{slugify(programme.name)}-{programme.year}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- the applicants report their positions themselves ------------------------------------------
+
+
+def _own_applications(user):
+    return (
+        PopulationApplicant.objects.reported_by(user)
+        .select_related("programme", "municipality")
+        .prefetch_related("members")
+        .order_by("-programme__year", "programme__name")
+    )
+
+
+@login_required
+@role_required(Role.MUNICIPALITY)
+def applications(request):
+    """The programmes the user's municipality applied for (alone or in a Verbund)."""
+    rows = []
+    for applicant in _own_applications(request.user):
+        try:
+            lines = applicant.programme.split()
+        except SplitError:
+            lines = []
+        amount = next((line.amount for line in lines if line.ags == applicant.key), None)
+        rows.append((applicant, amount))
+    return render(request, "funding/population/applications.html", {"rows": rows})
+
+
+@login_required
+@role_required(Role.MUNICIPALITY)
+def own_position(request, pk):
+    """An applicant municipality reports the position it created."""
+    applicant = get_object_or_404(_own_applications(request.user), pk=pk)
+    programme = applicant.programme
+    url = reverse("funding:applications")
+    if request.method == "POST":
+        form = PositionForm(request.POST)
+
+        def action(data: dict) -> Done:
+            services.report_own_position(request.user, applicant, data, data["version"])
+            return Done(f"Ihre Stelle für „{programme.name} {programme.year}“ wurde gemeldet.", url)
+
+        if response := run_form_action(request, form, action):
+            return response
+    else:
+        initial = {
+            "position_vza": applicant.position_vza,
+            "position_from": applicant.position_from,
+            "own_funds": applicant.own_funds,
+            "position_note": applicant.position_note,
+            "version": programme.version,
+        }
+        form = PositionForm(initial=initial)
+    try:
+        lines = programme.split()
+    except SplitError:
+        lines = []
+    context = {
+        "form": form,
+        "programme": programme,
+        "applicant": applicant,
+        "amount": next((line.amount for line in lines if line.ags == applicant.key), None),
+        "own": True,
+    }
+    return render(
+        request, "funding/population/position.html", context, status=400 if form.errors else 200
+    )

@@ -18,9 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 from funding.exports.usage import compile_usage, write_usage_xlsx
 from funding.forms.common import VersionForm
 from funding.forms.usage import ReopenForm, UsageReportForm
-from funding.models import SACHBERICHT_MAX_CHARS, FundingYear, UsageReport
+from funding.forms.years import DeductionUseForm
+from funding.models import SACHBERICHT_MAX_CHARS, FundingYear, UsageReport, position_warning
 from funding.models.usage import providers_reported_by
 from funding.services import usage as services
+from funding.services import years as year_services
 from funding.views.common import get_year_or_404
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
@@ -80,8 +82,13 @@ def index(request):
     return render(request, "funding/usage/index_reporter.html", {"rows": rows})
 
 
+def _reports_for(user, report: UsageReport) -> bool:
+    """Whether ``user`` enters this report (the office: only the Landratsamt's own IM)."""
+    return providers_reported_by(user).filter(pk=report.provider_id).exists()
+
+
 @login_required
-@role_required(*REPORTERS)
+@role_required(Role.OFFICE, *REPORTERS)
 @require_POST
 def start(request, year, provider):
     provider = get_object_or_404(providers_reported_by(request.user), pk=provider)
@@ -100,8 +107,9 @@ def _context(request, report: UsageReport, form=None, reopen_form=None) -> dict:
     scope = scope_for(request.user)
     is_office = scope.role == Role.OFFICE
     compilation = compile_usage(report.funding_year)
-    row = next((r for r in compilation.rows if r.provider.pk == report.provider_id), None)
-    may_edit = not is_office and report.is_editable
+    row = next((r for r in compilation.reporting_rows if r.provider.pk == report.provider_id), None)
+    own = _reports_for(request.user, report)
+    may_edit = own and report.is_editable
     if form is None and may_edit:
         initial = {name: getattr(report, name) for name in FIELDS}
         form = UsageReportForm(initial={**initial, "version": report.version})
@@ -113,7 +121,12 @@ def _context(request, report: UsageReport, form=None, reopen_form=None) -> dict:
         "municipalities": row.municipalities if row else (),
         "is_office": is_office,
         "may_edit": may_edit,
-        "show_figures": not is_office or report.is_submitted,
+        "show_figures": own or report.is_submitted,
+        "warning": position_warning(
+            report.provider.kind, report.vza, report.funding_year.eigenregie_min_vza
+        )
+        if own or report.is_submitted
+        else "",
         "form": form,
         "reopen_form": reopen_form or ReopenForm(initial={"version": report.version}),
         "max_chars": SACHBERICHT_MAX_CHARS,
@@ -125,7 +138,7 @@ def _context(request, report: UsageReport, form=None, reopen_form=None) -> dict:
 def detail(request, code):
     report = get_report_or_404(request.user, code)
     if request.method == "POST":
-        if scope_for(request.user).role == Role.OFFICE:
+        if not _reports_for(request.user, report):
             return redirect("funding:usage", code=code)
         form = UsageReportForm(request.POST)
 
@@ -144,18 +157,19 @@ def detail(request, code):
 
 
 @login_required
-@role_required(*REPORTERS)
+@role_required(Role.OFFICE, *REPORTERS)
 @require_POST
 def submit(request, code):
     report = get_report_or_404(request.user, code)
     form = VersionForm(request.POST)
 
     def action(data: dict) -> Done:
-        services.submit_report(request.user, report, data["version"])
-        return Done(
-            "Der Verwendungsnachweis wurde bei der Koordinierungsstelle eingereicht.",
-            _report_url(code),
+        submitted = services.submit_report(request.user, report, data["version"])
+        warning = position_warning(
+            submitted.provider.kind, submitted.vza, submitted.funding_year.eigenregie_min_vza
         )
+        message = "Der Verwendungsnachweis wurde bei der Koordinierungsstelle eingereicht."
+        return Done(f"{message} {warning}".strip(), _report_url(code))
 
     return run_button_action(request, form, action, _report_url(code))
 
@@ -197,16 +211,58 @@ def reopen(request, code):
     return render(request, "funding/usage/detail.html", context, status=400)
 
 
+def _overview_context(request, funding_year: FundingYear, bound=None) -> dict:
+    """``bound``: (deduction id, form) of a deduction form sent with errors, kept as typed."""
+    compilation = compile_usage(funding_year)
+    deduction_forms = []
+    for row in compilation.deduction_rows:
+        deduction = row.deduction
+        if bound and bound[0] == deduction.pk:
+            form = bound[1]
+        else:
+            initial = {
+                "spent": deduction.spent,
+                "vza": deduction.vza,
+                "use_note": deduction.use_note,
+                "version": funding_year.version,
+            }
+            form = DeductionUseForm(initial=initial, prefix=f"d{deduction.pk}")
+        deduction_forms.append((row, form))
+    own_providers = list(providers_reported_by(request.user))
+    started = {row.provider.pk for row in compilation.own_rows if row.report}
+    return {
+        "year": funding_year,
+        "compilation": compilation,
+        "deduction_forms": deduction_forms,
+        "own_to_start": [p for p in own_providers if p.pk not in started],
+    }
+
+
 @login_required
 @role_required(Role.OFFICE)
 def year_overview(request, year):
     funding_year = get_year_or_404(request.user, year)
-    compilation = compile_usage(funding_year)
-    return render(
-        request,
-        "funding/usage/overview.html",
-        {"year": funding_year, "compilation": compilation},
-    )
+    return render(request, "funding/usage/overview.html", _overview_context(request, funding_year))
+
+
+@login_required
+@role_required(Role.OFFICE)
+@require_POST
+def deduction_use(request, year, pk):
+    """The office enters what a Vorwegabzug was spent on."""
+    funding_year = get_year_or_404(request.user, year)
+    deduction = get_object_or_404(funding_year.deductions, pk=pk)
+    form = DeductionUseForm(request.POST, prefix=f"d{pk}")
+    url = reverse("funding:usage_year", args=[year])
+
+    def action(data: dict) -> Done:
+        year_services.report_deduction_use(request.user, funding_year, pk, data, data["version"])
+        return Done(f"Die Verwendung von „{deduction.name}“ wurde gespeichert.", url)
+
+    if response := run_form_action(request, form, action):
+        return response
+    context = _overview_context(request, funding_year, bound=(pk, form))
+    return render(request, "funding/usage/overview.html", context, status=400)
 
 
 @login_required

@@ -29,6 +29,7 @@ EDIT_FIELDS = (
     "period_end",
     "reference_date",
     "list_deadline",
+    "usage_deadline",
 )
 
 
