@@ -205,3 +205,4 @@ def write_consolidated(consolidated: Consolidated, year: int, out: IO[bytes]) ->
                 *values,
             ]
         )
+    book.save(out)
