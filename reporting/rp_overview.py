@@ -23,6 +23,7 @@ from django.utils import timezone
 from imcase.exports import xlsx
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Role
+from reporting.checks import submission_deadline
 from reporting.models import Submission
 from reporting.services import IntegrityError, read_verified
 from reporting.xlsx import COVER, NOTES
@@ -41,9 +42,9 @@ KREIS_TOTAL = "Kreis insgesamt"
 
 
 def due_date(year: int) -> dt.date:
-    """The table of a year is due by 31 January of the next year (as under the older VwV IntM;
-    the Land's current rule names no other date)."""
-    return dt.date(year + 1, 1, 31)
+    """The table of a year is due by 31 January of the next year: the same date as the
+    nightly check's (``reporting.checks.submission_deadline``)."""
+    return submission_deadline(year)
 
 
 def rp_kreise_or_404(user) -> QuerySet[Landkreis]:

@@ -26,9 +26,14 @@ from imcase.locking import check_version
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Role
 from reporting import notifications
-from reporting.annual_report import TEXT_FIELDS, report_scope_or_404
+from reporting.annual_report import (
+    TEXT_FIELDS,
+    AnnualReport,
+    build_report,
+    report_scope_or_404,
+)
 from reporting.kennzahlen.registry import NoDefinitionError
-from reporting.kennzahlen.table import Table, compute_table, fingerprint
+from reporting.kennzahlen.table import Table, compute_table, fingerprint, reporting_years
 from reporting.models import AnnualReportText, Submission, submission_path
 from reporting.scoping import figures_scope_or_404, providers_visible_to
 from reporting.xlsx import Origin, workbook_bytes, write_workbook
@@ -223,3 +228,34 @@ def save_annual_texts(
             fields=changed,
         )
     return texts
+
+
+ANNUAL_REPORT_FORMATS = ("pdf", "docx")
+
+
+def write_annual_report_for(user, year: int, kind: str, out: IO[bytes]) -> AnnualReport:
+    """Write the Jahresbericht of ``year`` in the user's scope (the office: the Kreis, a team
+    lead: his provider) as PDF or DOCX to ``out`` and log the export. The direct download and
+    the background export both call this, so the scope is checked again in the worker."""
+    from reporting.annual_report_docx import write_report_docx
+    from reporting.annual_report_pdf import render_report_pdf
+
+    if kind not in ANNUAL_REPORT_FORMATS:
+        raise ValueError(kind)
+    scope = report_scope_or_404(user)
+    if year not in reporting_years(timezone.localdate()):
+        raise Http404
+    report = build_report(scope, year, timezone.localdate())
+    if kind == "pdf":
+        out.write(render_report_pdf(report))
+    else:
+        write_report_docx(report, out)
+    record(
+        user,
+        AuditEntry.Action.EXPORT,
+        scope.provider or scope.landkreis,
+        label=f"Jahresbericht {year}",
+        event=f"annual_report_{kind}",
+        year=year,
+    )
+    return report

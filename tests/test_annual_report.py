@@ -252,3 +252,44 @@ def test_a_year_without_definition_is_404(world, client):
 def test_german_formats():
     assert german(1234) == "1.234"
     assert german(Decimal("12.5"), Unit.VZA) == "12,50"
+
+
+# --- background export ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def _inline_tasks(monkeypatch, settings, tmp_path):
+    from imcase.celery import app as celery_app
+
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.mark.usefixtures("_inline_tasks")
+def test_the_team_lead_writes_the_docx_in_the_background(
+    world, client, django_capture_on_commit_callbacks
+):
+    from imcase.exports.models import GeneratedFile
+
+    client.force_login(world.colleague)
+    url = reverse("exports:start", args=["jahresbericht_docx"]) + f"?jahr={YEAR}"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, secure=True).status_code == 302
+    generated = GeneratedFile.objects.get()
+    assert generated.status == GeneratedFile.Status.DONE
+    assert generated.filename == f"jahresbericht-{YEAR}.docx"
+    with generated.file.open("rb") as handle:
+        document = docx.Document(io.BytesIO(handle.read()))
+    assert document.paragraphs[1].text == "Landratsamt Testkreis (Landkreis Testkreis)"
+
+
+@pytest.mark.usefixtures("_inline_tasks")
+@pytest.mark.parametrize("persona", ["owner", "municipality_user", "rp_user"])
+def test_others_cannot_start_the_annual_report_export(world, client, persona):
+    from imcase.exports.models import GeneratedFile
+
+    client.force_login(getattr(world, persona))
+    for kind in ("pdf", "docx"):
+        url = reverse("exports:start", args=[f"jahresbericht_{kind}"]) + f"?jahr={YEAR}"
+        assert client.post(url, secure=True).status_code == 404
+    assert not GeneratedFile.objects.exists()

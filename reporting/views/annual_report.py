@@ -3,6 +3,8 @@ sees the Kreis's report, a team lead his provider's; everyone else gets a 404.""
 
 from __future__ import annotations
 
+import io
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -10,22 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from imcase.audit.models import AuditEntry
-from imcase.audit.services import record
 from imcase.web.actions import Done, run_form_action
 from reporting import services
-from reporting.annual_report import (
-    TEXT_FIELDS,
-    AnnualReport,
-    build_report,
-    report_scope_or_404,
-    texts_for,
-)
-from reporting.annual_report_docx import report_docx_bytes
-from reporting.annual_report_pdf import render_report_pdf, report_filename
+from reporting.annual_report import TEXT_FIELDS, build_report, report_scope_or_404, texts_for
+from reporting.annual_report_pdf import report_filename
 from reporting.forms import AnnualReportYearForm, AnnualTextsForm
 from reporting.kennzahlen.table import reporting_years
 
+PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -78,35 +72,21 @@ def annual_report_texts(request, year: int):
     return render(request, "reporting/annual_report/texts.html", context, status=status)
 
 
-def _download(request, year: int, extension: str) -> tuple[AnnualReport, str]:
-    scope = report_scope_or_404(request.user)
-    report = build_report(scope, _checked_year(year), timezone.localdate())
-    record(
-        request.user,
-        AuditEntry.Action.EXPORT,
-        scope.provider or scope.landkreis,
-        label=f"Jahresbericht {year}",
-        event=f"annual_report_{extension}",
-        year=year,
-    )
-    return report, report_filename(report, extension)
-
-
-def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _download(request, year: int, kind: str, content_type: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    report = services.write_annual_report_for(request.user, year, kind, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(report, kind)}"'
     return response
 
 
 @login_required
 @require_GET
 def annual_report_pdf(request, year: int):
-    report, filename = _download(request, year, "pdf")
-    return _attachment(render_report_pdf(report), "application/pdf", filename)
+    return _download(request, year, "pdf", PDF)
 
 
 @login_required
 @require_GET
 def annual_report_docx(request, year: int):
-    report, filename = _download(request, year, "docx")
-    return _attachment(report_docx_bytes(report), DOCX, filename)
+    return _download(request, year, "docx", DOCX)

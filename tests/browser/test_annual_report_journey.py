@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from imcase.celery import app as celery_app
 from reporting import services
 from tests.browser.conftest import follow, login, submit, visit
 from tests.factories import ConsultationFactory
@@ -25,7 +26,10 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_office_writes_the_texts_and_opens_the_annual_report(page, live_server, world, tmp_path):
+def test_office_writes_the_texts_and_opens_the_annual_report(
+    page, live_server, world, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)  # no broker in the test
     year = timezone.localdate().year - 1
     for day in (dt.date(year, 3, 3), dt.date(year, 9, 9)):
         ConsultationFactory(client=world.client, provider=world.provider, date=day)
@@ -54,8 +58,10 @@ def test_office_writes_the_texts_and_opens_the_annual_report(page, live_server, 
     ).to_be_visible()
     expect(main).not_to_contain_text("Haddad")
 
+    submit(page, page.get_by_role("button", name="Als Word-Datei (DOCX) herunterladen"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jahresbericht (DOCX)")
     with page.expect_download() as info:
-        page.get_by_role("link", name="Als Word-Datei (DOCX) herunterladen").click()
+        page.get_by_role("link", name="Datei herunterladen").click()
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     assert path.name == f"jahresbericht-{year}.docx"
@@ -64,8 +70,9 @@ def test_office_writes_the_texts_and_opens_the_annual_report(page, live_server, 
     assert "Zweiter Absatz." in text
     assert len(document.inline_shapes) >= 1
 
+    visit(page, live_server, f"/berichte/jahresbericht/?jahr={year}")
     with page.expect_download() as info:
-        page.get_by_role("link", name="Als PDF herunterladen").click()
+        page.get_by_role("link", name="PDF", exact=True).click()
     assert info.value.suggested_filename == f"jahresbericht-{year}.pdf"
 
 
