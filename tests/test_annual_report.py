@@ -293,3 +293,12 @@ def test_others_cannot_start_the_annual_report_export(world, client, persona):
         url = reverse("exports:start", args=[f"jahresbericht_{kind}"]) + f"?jahr={YEAR}"
         assert client.post(url, secure=True).status_code == 404
     assert not GeneratedFile.objects.exists()
+
+
+def test_the_demo_texts_are_written_once_and_keep_later_edits(world):
+    from devtools.demo.annual_report import build_annual_report_texts
+
+    assert build_annual_report_texts(world.landkreis) == 1
+    services.save_annual_texts(world.office, YEAR, {"introduction": "Eigene Einleitung"}, 1)
+    assert build_annual_report_texts(world.landkreis) == 0
+    assert AnnualReportText.objects.get().introduction == "Eigene Einleitung"
