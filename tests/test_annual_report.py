@@ -184,6 +184,20 @@ def test_a_chart_png_is_a_picture_of_the_bars(year_of_work):
     assert data.startswith(b"\x89PNG")
 
 
+def test_the_html_page_shows_the_same_figures_and_charts_and_no_names(year_of_work, client):
+    world = year_of_work
+    client.force_login(world.office)
+    response = client.get(_urls()[0], secure=True)
+    assert response.status_code == 200
+    page = " ".join(response.content.decode().split())
+    report = _kreis_report(world)
+    for figure in report.key_figures:
+        assert f'<td>{figure.id}</td><th scope="row">{figure.label}</th>' in page
+        assert f'<td class="text-end">{figure.text}</td>' in page
+    assert page.count('class="bar-chart"') == sum(1 for c in report.charts if not c.is_empty)
+    assert "Haddad" not in page and "Petrenko" not in page
+
+
 def test_the_team_lead_gets_his_providers_report(year_of_work, client):
     world = year_of_work
     client.force_login(world.colleague)
