@@ -35,7 +35,7 @@ def test_office_writes_the_texts_and_opens_the_annual_report(
         ConsultationFactory(client=world.client, provider=world.provider, date=day)
 
     login(page, live_server, world.office.username)
-    follow(page, page.get_by_role("link", name="Jahresbericht", exact=True))
+    follow(page, page.get_by_role("navigation").get_by_role("link", name="Jahresbericht"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Jahresbericht Integrationsmanagement {year}"
     )
@@ -86,7 +86,7 @@ def test_rp_sees_its_kreise_and_downloads_the_consolidated_table(
     )
 
     login(page, live_server, world.rp_user.username)
-    follow(page, page.get_by_role("link", name="Kreise je Jahr"))
+    follow(page, page.get_by_role("navigation").get_by_role("link", name="Kreise je Jahr"))
     page.get_by_label("Berichtsjahr").select_option(str(year))
     submit(page, page.get_by_role("button", name="Anzeigen"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
