@@ -1,4 +1,5 @@
-"""The Kennzahlentabelle as a background export (found by ``imcase.exports`` discovery).
+"""Background exports of reporting (found by ``imcase.exports`` discovery): the
+Kennzahlentabelle, and the Jahresbericht as PDF and as DOCX.
 
 The task writes the same workbook as the direct download through
 ``reporting.services.write_table_for``, which checks the user's scope again and logs the export.
@@ -6,16 +7,17 @@ The task writes the same workbook as the direct download through
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from imcase.exports.registry import Export, ExportParamsError, Progress, register_export
-from reporting.forms import FiguresForm
+from reporting.annual_report import report_scope_or_404
+from reporting.forms import AnnualReportYearForm, FiguresForm
 from reporting.scoping import figures_scope_or_404
-from reporting.services import write_table_for
+from reporting.services import write_annual_report_for, write_table_for
 
 
 @register_export
@@ -51,3 +53,50 @@ class KennzahlenExport(Export):
         table = write_table_for(user, params["year"], params["provider"], out)
         progress(1, 1)
         return len(table.lines())
+
+
+class _AnnualReportExport(Export):
+    """The Jahresbericht as a file, written in the background (``write_annual_report_for``
+    checks the user's scope again and logs the export)."""
+
+    kind: ClassVar[str]
+
+    def allowed(self, user) -> bool:
+        try:
+            report_scope_or_404(user)
+        except Http404:
+            return False
+        return True
+
+    def clean_params(self, user, data) -> dict[str, Any]:
+        form = AnnualReportYearForm(data, today=timezone.localdate())
+        if not form.is_valid():
+            raise ExportParamsError("Bitte wählen Sie ein Berichtsjahr.")
+        return {"year": form.cleaned_data["jahr"]}
+
+    def filename(self, params: dict[str, Any]) -> str:
+        return f"jahresbericht-{params['year']}.{self.kind}"
+
+    def back_url(self, params: dict[str, Any]) -> str:
+        return reverse("reporting:annual_report") + (f"?jahr={params['year']}" if params else "")
+
+    def write(self, user, params: dict[str, Any], out: IO[bytes], progress: Progress) -> int:
+        write_annual_report_for(user, params["year"], self.kind, out)
+        progress(1, 1)
+        return 1
+
+
+@register_export
+class AnnualReportPdfExport(_AnnualReportExport):
+    identifier = "jahresbericht_pdf"
+    verbose_name = "Jahresbericht (PDF)"
+    content_type = "application/pdf"
+    kind = "pdf"
+
+
+@register_export
+class AnnualReportDocxExport(_AnnualReportExport):
+    identifier = "jahresbericht_docx"
+    verbose_name = "Jahresbericht (DOCX)"
+    content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    kind = "docx"

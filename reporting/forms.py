@@ -89,3 +89,41 @@ class DashboardForm(forms.Form):
         if provider and team and team.provider_id != provider.pk:
             self.add_error("team", "Das Team gehört nicht zum gewählten Träger.")
         return data
+
+
+class AnnualReportYearForm(forms.Form):
+    jahr = forms.TypedChoiceField(label="Berichtsjahr", coerce=int)
+
+    def __init__(self, data, *, today: dt.date) -> None:
+        super().__init__(data)
+        self.fields["jahr"].choices = _year_choices(today)
+        self.fields["jahr"].initial = default_year(today)
+
+    def year(self, today: dt.date) -> int:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["jahr"]
+        return default_year(today)
+
+
+def _text_field(label: str, help_text: str) -> forms.CharField:
+    from reporting.models import TEXT_MAX_CHARS
+
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_MAX_CHARS,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=help_text,
+    )
+
+
+class AnnualTextsForm(forms.Form):
+    """The three text blocks of a Jahresbericht; an empty line starts a new paragraph."""
+
+    introduction = _text_field("Einleitung", "Wozu der Bericht dient, was im Jahr wichtig war.")
+    sachbericht = _text_field(
+        "Sachbericht", "Was das Integrationsmanagement im Jahr getan und erreicht hat."
+    )
+    outlook = _text_field("Ausblick", "Was im nächsten Jahr ansteht.")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

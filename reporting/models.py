@@ -12,8 +12,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from imcase.locking import Versioned
 from imcase.organisation.access import scope_for
-from imcase.organisation.models import Landkreis, Role
+from imcase.organisation.models import Landkreis, Provider, Role
+
+TEXT_MAX_CHARS = 12_000  # about three pages, like the Sachbericht of a Verwendungsnachweis
 
 
 class ImmutableError(Exception):
@@ -94,3 +97,62 @@ class Submission(models.Model):
     @property
     def is_correction(self) -> bool:
         return self.number > 1
+
+
+class AnnualReportTextQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AnnualReportTextQuerySet:
+        """The office: its Kreis's report (``provider`` empty); a team lead: his provider's."""
+        scope = scope_for(user)
+        if scope.role == Role.OFFICE and scope.landkreis_id:
+            return self.filter(landkreis_id=scope.landkreis_id, provider__isnull=True)
+        if scope.role == Role.TEAM_LEAD and scope.provider_id:
+            return self.filter(provider_id=scope.provider_id)
+        return self.none()
+
+
+class AnnualReportText(Versioned, models.Model):
+    """The texts of a Jahresbericht that the office (for the Kreis) or a team lead (for his
+    provider) writes: introduction, Sachbericht and outlook, one set per year. The figures of
+    the report are never stored: they come from the Kennzahl registry when it is rendered."""
+
+    landkreis = models.ForeignKey(
+        Landkreis, on_delete=models.PROTECT, related_name="annual_report_texts"
+    )
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="annual_report_texts",
+        verbose_name="Träger",
+    )
+    year = models.PositiveSmallIntegerField("Berichtsjahr")
+    introduction = models.TextField("Einleitung", blank=True, max_length=TEXT_MAX_CHARS)
+    sachbericht = models.TextField("Sachbericht", blank=True, max_length=TEXT_MAX_CHARS)
+    outlook = models.TextField("Ausblick", blank=True, max_length=TEXT_MAX_CHARS)
+    updated_at = models.DateTimeField("zuletzt gespeichert", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = AnnualReportTextQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Texte des Jahresberichts"
+        verbose_name_plural = "Texte der Jahresberichte"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["landkreis", "year"],
+                condition=models.Q(provider__isnull=True),
+                name="annual_report_text_unique_kreis",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "year"],
+                condition=models.Q(provider__isnull=False),
+                name="annual_report_text_unique_provider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Jahresbericht {self.year} ({self.provider or self.landkreis})"

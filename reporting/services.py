@@ -22,12 +22,19 @@ from django.utils import timezone
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
 from imcase.errors import ServiceError
+from imcase.locking import check_version
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Role
 from reporting import notifications
+from reporting.annual_report import (
+    TEXT_FIELDS,
+    AnnualReport,
+    build_report,
+    report_scope_or_404,
+)
 from reporting.kennzahlen.registry import NoDefinitionError
-from reporting.kennzahlen.table import Table, compute_table, fingerprint
-from reporting.models import Submission, submission_path
+from reporting.kennzahlen.table import Table, compute_table, fingerprint, reporting_years
+from reporting.models import AnnualReportText, Submission, submission_path
 from reporting.scoping import figures_scope_or_404, providers_visible_to
 from reporting.xlsx import Origin, workbook_bytes, write_workbook
 
@@ -176,3 +183,79 @@ def read_verified(submission: Submission) -> bytes:
             "Die gespeicherte Datei stimmt nicht mehr mit der Prüfsumme der Abgabe überein."
         )
     return data
+
+
+def save_annual_texts(
+    actor, year: int, data: dict[str, str], expected_version: int | None
+) -> AnnualReportText:
+    """Store the texts of the actor's Jahresbericht for ``year`` (the office: the Kreis's, a
+    team lead: his provider's). ``expected_version`` is the version the form was built from (0
+    for texts not saved yet); a save in between refuses with ``StaleVersionError``."""
+    try:
+        scope = report_scope_or_404(actor)
+    except Http404:
+        raise ServiceError(
+            "Nur die Koordinierungsstelle oder die Teamleitung schreibt den Jahresbericht."
+        ) from None
+    with transaction.atomic():
+        Landkreis.objects.select_for_update(of=("self",)).get(pk=scope.landkreis.pk)
+        texts = AnnualReportText.objects.filter(
+            landkreis=scope.landkreis, provider=scope.provider, year=year
+        ).first()
+        if texts is None:
+            texts = AnnualReportText(
+                landkreis=scope.landkreis, provider=scope.provider, year=year, version=0
+            )
+        check_version(texts, expected_version)
+        changed = [key for key, _ in TEXT_FIELDS if getattr(texts, key) != data.get(key, "")]
+        if not changed and texts.pk:
+            return texts
+        for key, _ in TEXT_FIELDS:
+            setattr(texts, key, data.get(key, "").strip())
+        texts.updated_by = actor
+        if texts.pk is None:
+            texts.version = 1
+            texts.save()
+        else:
+            texts.save_new_version(*(key for key, _ in TEXT_FIELDS), "updated_by")
+        record(
+            actor,
+            AuditEntry.Action.CHANGE,
+            texts,
+            label=str(texts)[:120],
+            event="annual_report_texts",
+            year=year,
+            fields=changed,
+        )
+    return texts
+
+
+ANNUAL_REPORT_FORMATS = ("pdf", "docx")
+
+
+def write_annual_report_for(user, year: int, kind: str, out: IO[bytes]) -> AnnualReport:
+    """Write the Jahresbericht of ``year`` in the user's scope (the office: the Kreis, a team
+    lead: his provider) as PDF or DOCX to ``out`` and log the export. The direct download and
+    the background export both call this, so the scope is checked again in the worker."""
+    from reporting.annual_report_docx import write_report_docx
+    from reporting.annual_report_pdf import render_report_pdf
+
+    if kind not in ANNUAL_REPORT_FORMATS:
+        raise ValueError(kind)
+    scope = report_scope_or_404(user)
+    if year not in reporting_years(timezone.localdate()):
+        raise Http404
+    report = build_report(scope, year, timezone.localdate())
+    if kind == "pdf":
+        out.write(render_report_pdf(report))
+    else:
+        write_report_docx(report, out)
+    record(
+        user,
+        AuditEntry.Action.EXPORT,
+        scope.provider or scope.landkreis,
+        label=f"Jahresbericht {year}",
+        event=f"annual_report_{kind}",
+        year=year,
+    )
+    return report

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import dashboard, figures, submissions
+from reporting.views import annual_report, dashboard, figures, rp, submissions
 
 app_name = "reporting"
 urlpatterns = [
@@ -14,5 +14,28 @@ urlpatterns = [
         "abgaben/<uuid:code>/kennzahlentabelle.xlsx",
         submissions.submission_download,
         name="submission_download",
+    ),
+    path("jahresbericht/", annual_report.annual_report, name="annual_report"),
+    path(
+        "jahresbericht/<int:year>/texte/",
+        annual_report.annual_report_texts,
+        name="annual_report_texts",
+    ),
+    path(
+        "jahresbericht/<int:year>/jahresbericht.pdf",
+        annual_report.annual_report_pdf,
+        name="annual_report_pdf",
+    ),
+    path(
+        "jahresbericht/<int:year>/jahresbericht.docx",
+        annual_report.annual_report_docx,
+        name="annual_report_docx",
+    ),
+    path("kreise/", rp.overview, name="rp_overview"),
+    path("kreise/<int:year>/<int:kreis_id>/", rp.kreis, name="rp_kreis"),
+    path(
+        "kreise/<int:year>/kennzahlen-der-kreise.xlsx",
+        rp.consolidated_xlsx,
+        name="rp_consolidated",
     ),
 ]

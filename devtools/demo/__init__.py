@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from clients.models import Client, Consultation
+from devtools.demo.annual_report import build_annual_report_texts
 from devtools.demo.clients import ClientSpec, add_clients, client_specs
 from devtools.demo.consultations import CONTACTS_PER_YEAR, add_consultations, withdraw_some
 from devtools.demo.data import DEMO_TODAY, staff_specs
@@ -72,6 +73,7 @@ def build_demo(
         )
         withdraw_some(kreis)
         summary.plans_created = build_demo_plans(seed, stdout=stdout)
+        summary.created["annual_report_text"] = build_annual_report_texts(kreis)
     summary.municipalities = Municipality.objects.filter(landkreis=kreis).count()
     summary.providers = Provider.objects.filter(landkreis=kreis).count()
     summary.teams = Team.objects.filter(provider__landkreis=kreis).count()

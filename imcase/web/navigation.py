@@ -11,6 +11,7 @@ NAVIGATION: dict[str | None, list[tuple[str, str]]] = {
         ("Fällig", "clients:caseload"),
         ("Übersicht", "reporting:dashboard"),
         ("Kennzahlen", "reporting:figures"),
+        ("Jahresbericht", "reporting:annual_report"),
         ("Meine Exporte", "exports:list"),
     ],
     Role.TEAM_LEAD: [
@@ -19,6 +20,7 @@ NAVIGATION: dict[str | None, list[tuple[str, str]]] = {
         ("Fällig", "clients:caseload"),
         ("Übersicht", "reporting:dashboard"),
         ("Kennzahlen", "reporting:figures"),
+        ("Jahresbericht", "reporting:annual_report"),
         ("Meine Exporte", "exports:list"),
         ("Verwendungsnachweis", "funding:usage_index"),
     ],
@@ -29,6 +31,7 @@ NAVIGATION: dict[str | None, list[tuple[str, str]]] = {
         ("Übersicht", "reporting:dashboard"),
         ("Kennzahlen", "reporting:figures"),
         ("Abgaben", "reporting:submissions"),
+        ("Jahresbericht", "reporting:annual_report"),
     ],
     Role.MUNICIPALITY: [
         ("Start", "home"),
@@ -36,7 +39,11 @@ NAVIGATION: dict[str | None, list[tuple[str, str]]] = {
         ("Aufgabenwahrnehmung", "funding:decisions"),
         ("Verwendungsnachweis", "funding:usage_index"),
     ],
-    Role.RP: [("Start", "home"), ("Abgaben der Kreise", "reporting:submissions")],
+    Role.RP: [
+        ("Start", "home"),
+        ("Kreise je Jahr", "reporting:rp_overview"),
+        ("Abgaben der Kreise", "reporting:submissions"),
+    ],
     Role.ADMIN: [
         ("Start", "home"),
         ("Protokoll", "audit_log"),
