@@ -75,3 +75,14 @@ def test_measure_and_table(db):
     table = format_table([result])
     assert table.splitlines()[0].split(" | ")[0].strip() == "Fall"
     assert "Leerlauf" in table
+
+
+def test_bench_pages_pass_the_second_factor_as_in_production(db, settings):
+    """With DEBUG off ``REQUIRE_2FA`` is on: the bench's users sign in with both factors
+    (a page answering the set-up redirect would stop the benchmark with an error)."""
+    from devtools.bench.runner import get_page
+    from tests.factories import StaffMemberFactory
+
+    settings.REQUIRE_2FA = True
+    StaffMemberFactory(user__username="manager")
+    get_page("manager", "/klienten/")()  # raises BenchError unless the answer is 200

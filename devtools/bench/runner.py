@@ -135,10 +135,22 @@ def data_counts() -> dict[str, int]:
 
 
 def logged_in(username: str) -> TestClient:
-    """A test client logged in as ``username`` (over HTTPS, so SSL redirects do not apply)."""
+    """A test client logged in as ``username`` (over HTTPS, so SSL redirects do not apply),
+    with both factors as in production (``REQUIRE_2FA`` is on with DEBUG off): the user gets a
+    confirmed TOTP device and the session counts as verified with it, so every request pays
+    the OTP middleware's device lookup as a real one does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     user = get_user_model().objects.get(username=username)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Benchmark", defaults={"confirmed": True}
+    )
     client = TestClient(HTTP_HOST="testserver")
     client.force_login(user, backend=MODEL_BACKEND)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 
