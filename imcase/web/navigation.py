@@ -29,12 +29,14 @@ NAVIGATION: dict[str | None, list[tuple[str, str]]] = {
         ("Übersicht", "reporting:dashboard"),
         ("Kennzahlen", "reporting:figures"),
         ("Abgaben", "reporting:submissions"),
+        ("Meine Exporte", "exports:list"),
     ],
     Role.MUNICIPALITY: [
         ("Start", "home"),
         ("Förderung", "funding:index"),
         ("Aufgabenwahrnehmung", "funding:decisions"),
         ("Verwendungsnachweis", "funding:usage_index"),
+        ("Meine Exporte", "exports:list"),
     ],
     Role.RP: [("Start", "home"), ("Abgaben der Kreise", "reporting:submissions")],
     Role.ADMIN: [
