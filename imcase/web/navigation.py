@@ -30,6 +30,7 @@ NAVIGATION: dict[str | None, list[tuple[str, str]]] = {
         ("Kennzahlen", "reporting:figures"),
         ("Abgaben", "reporting:submissions"),
         ("Meine Exporte", "exports:list"),
+        ("Protokoll", "audit_log"),
     ],
     Role.MUNICIPALITY: [
         ("Start", "home"),
