@@ -10,10 +10,14 @@ from clients.models import Client, WindowExtension
 from imcase.organisation.models import Municipality, ProviderArea, Role, StaffMember, Team
 from imcase.web.home import home_panel
 
+# Every count on the home pages is of open cases (as the dashboard and the list by default);
+# a closed case is counted only where a page says so.
+OPEN = Q(status=Client.Status.OPEN)
+
 
 @home_panel(Role.MANAGER, order=10)
 def my_clients(request, scope):
-    clients = Client.objects.visible_to(request.user)
+    clients = Client.objects.visible_to(request.user).filter(OPEN)
     mine = clients.filter(manager=request.user).select_related("municipality")
     return "clients/panels/manager.html", {
         "my_clients": mine[:25],
@@ -26,16 +30,17 @@ def my_clients(request, scope):
 def team_caseload(request, scope):
     team = Team.objects.select_related("provider").get(pk=scope.team_id)
     clients = Client.objects.visible_to(request.user)
+    open_clients = clients.filter(OPEN)
     members = (
         StaffMember.objects.filter(team=team, user__isnull=False)
         .select_related("user")
-        .annotate(caseload=Count("user__caseload", filter=Q(user__caseload__in=clients)))
+        .annotate(caseload=Count("user__caseload", filter=Q(user__caseload__in=open_clients)))
         .order_by("user__last_name")
     )
     return "clients/panels/team_lead.html", {
         "team": team,
         "members": members,
-        "client_count": clients.count(),
+        "client_count": open_clients.count(),
         "pending_extensions": WindowExtension.objects.filter(
             decision=WindowExtension.Decision.PENDING, client__in=clients
         )
@@ -50,7 +55,9 @@ def team_client_list_link(request, scope):
 
 
 def _clients_per_municipality(user):
-    return Municipality.objects.visible_to(user).annotate(client_count=Count("clients"))
+    return Municipality.objects.visible_to(user).annotate(
+        client_count=Count("clients", filter=Q(clients__status=Client.Status.OPEN))
+    )
 
 
 @home_panel(Role.OFFICE, order=10)

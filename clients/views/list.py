@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from clients.caseload import caseload_sections
 from clients.search import filter_clients, with_window_states
@@ -22,7 +23,25 @@ def client_list(request):
     clients, form = filter_clients(request.user, request.GET, today)
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("seite"))
     page.object_list = with_window_states(page.object_list, today)
-    return render(request, "clients/list.html", {"page": page, "form": form})
+    return render(
+        request,
+        "clients/list.html",
+        {"page": page, "form": form, "found": found_label(page.paginator.count, form)},
+    )
+
+
+def found_label(count: int, form) -> str:
+    """ "1 offener Fall gefunden.", "12 Personen gefunden." (with the case status filter)."""
+    status = (form.cleaned_data.get("fallstatus") if form.is_valid() else "") or "open"
+    if status == "open":
+        text = ngettext("%(n)s offener Fall gefunden.", "%(n)s offene Fälle gefunden.", count)
+    elif status == "closed":
+        text = ngettext(
+            "%(n)s abgeschlossener Fall gefunden.", "%(n)s abgeschlossene Fälle gefunden.", count
+        )
+    else:
+        text = ngettext("%(n)s Person gefunden.", "%(n)s Personen gefunden.", count)
+    return text % {"n": count}
 
 
 @login_required
