@@ -39,6 +39,7 @@ from clients.services import window_start_for
 from clients.window import Window
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record_many
+from imcase.counted import counted
 from imcase.dates import german_date
 from imcase.organisation.models import Landkreis, Municipality
 
@@ -320,8 +321,9 @@ def _validate(
                 progress(persons)
             if persons > max_rows:
                 raise UnreadableFile(
-                    f"Die Datei enthält mehr als {_number(max_rows)} Personen (Zeilen); mehr "
-                    "werden in einem Import nicht angenommen. Bitte teilen Sie die Liste auf."
+                    f"Die Datei enthält mehr als {counted(max_rows, 'Person', 'Personen')} "
+                    "(Zeilen); mehr werden in einem Import nicht angenommen. Bitte teilen Sie "
+                    "die Liste auf."
                 )
             problems: list[Problem] = []
             row = _parse_row(line, cells, today, problems, places)
