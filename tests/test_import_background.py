@@ -130,6 +130,8 @@ def test_failures_are_listed_by_line_capped_with_the_total_and_only_the_list_is_
     assert job.rows_read == bad + 1
     # The upload is gone; only the full problem list is kept (until the job expires).
     assert [path.name for path in stored_files(tmp_path)] == [f"{job.code}-fehler.csv"]
+    assert reverse("clients:import_problems", args=[job.code]) in page
+    assert f"{bad} Fehler; die ersten {MAX_LISTED_PROBLEMS}:" in page
 
 
 def test_nul_byte_is_reported_with_its_line_in_a_background_dry_run(
