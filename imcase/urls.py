@@ -11,6 +11,7 @@ admin.site.index_title = "Stammdaten und Zugänge"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "anmelden/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),

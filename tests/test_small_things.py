@@ -24,6 +24,12 @@ def test_every_page_links_the_vendored_favicon(world, client):
         assert finders.find(name), name
 
 
+def test_favicon_ico_at_the_root_leads_to_the_vendored_file(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.ico"
+
+
 def test_login_page_has_the_favicon_too(client):
     assert "/static/img/favicon.svg" in client.get("/anmelden/").content.decode()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import ngettext
 
 from imcase.audit.models import AuditEntry
@@ -13,6 +14,11 @@ from imcase.audit.services import record
 from imcase.organisation.access import role_required, scope_for
 from imcase.organisation.models import Landkreis, Role
 from imcase.web.home import render_panels
+
+
+def favicon(request):
+    """``/favicon.ico`` for clients that ask there instead of following the page's link."""
+    return redirect(static("img/favicon.ico"), permanent=True)
 
 
 @login_required
