@@ -144,3 +144,14 @@ def test_the_log_is_hidden_from_other_roles_and_their_visit_is_not_recorded(worl
 def test_office_menu_has_the_log(world, client):
     client.force_login(world.office)
     assert f'href="{reverse("audit_log")}">Protokoll</a>' in client.get("/").content.decode()
+
+
+def test_events_and_counts_are_described_in_german(world):
+    closed = record(world.owner, AuditEntry.Action.CHANGE, world.client, event="closed")
+    assert describe(closed) == "Fall abgeschlossen"
+    export = record(
+        world.owner, AuditEntry.Action.EXPORT, world.landkreis, event="client_export", count=12
+    )
+    assert describe(export) == "Liste exportiert; Zeilen: 12"
+    unknown = record(world.owner, AuditEntry.Action.CHANGE, world.client, event="neu_x")
+    assert describe(unknown) == "neu_x"
