@@ -28,6 +28,7 @@ from django.utils.timezone import localtime
 
 from clients.models import Client, Consultation, WindowExtension
 from clients.window import ENDS_SOON_DAYS, WindowStatus
+from imcase.counted import counted
 from imcase.dates import german_date
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Role
@@ -133,7 +134,10 @@ def window_ends_soon(user, today: dt.date) -> CaseloadSection:
         f"Beratungszeitraum endet in den nächsten {ENDS_SOON_DAYS} Tagen",
         "letzter Beratungstag",
         clients.order_by("window_end", "last_name", "pk"),
-        lambda c: f"{german_date(c.window_end)} (noch {(c.window_end - today).days} Tage)",
+        lambda c: (
+            f"{german_date(c.window_end)} "
+            f"(noch {counted((c.window_end - today).days, 'Tag', 'Tage')})"
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from clients.models import Client, ConsultationParticipant, WindowExtension
 from imcase.alerts.context import CheckContext
 from imcase.alerts.registry import Finding, check
+from imcase.counted import counted
 from imcase.dates import german_date
 from imcase.organisation.models import ProviderArea
 
@@ -62,7 +63,7 @@ def window_ends_within_90_days(ctx: CheckContext) -> Iterator[Finding]:
             subject=client,
             due_date=client.window_end,
             message=f"Der Beratungszeitraum von {_who(client)} endet am "
-            f"{german_date(client.window_end)} (in {days} Tagen).",
+            f"{german_date(client.window_end)} (in {counted(days, 'Tag', 'Tagen')}).",
         )
 
 
@@ -75,7 +76,7 @@ def window_ends_within_30_days(ctx: CheckContext) -> Iterator[Finding]:
     )
     for client in clients.iterator(chunk_size=2000):
         days = (client.window_end - ctx.today).days
-        when = "heute" if days == 0 else f"in {days} Tagen"
+        when = "heute" if days == 0 else f"in {counted(days, 'Tag', 'Tagen')}"
         yield from ctx.for_client(
             client,
             subject=client,

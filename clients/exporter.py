@@ -29,8 +29,7 @@ class Column:
 
 
 def _window_status(client: Client, day: dt.date) -> str:
-    status = client.window_status(day)
-    return status.label if status else "ohne Beratungszeitraum"
+    return client.window_label(day)
 
 
 def _manager(client: Client) -> str:

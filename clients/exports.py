@@ -31,6 +31,8 @@ class ClientListExport(Export):
     identifier = "client_list"
     verbose_name = "Liste der Klient:innen (XLSX)"
 
+    personal_data = True
+
     def allowed(self, user) -> bool:
         return scope_for(user).role in (Role.MANAGER, Role.TEAM_LEAD)
 

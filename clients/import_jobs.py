@@ -16,11 +16,12 @@ import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from clients.importer import ImportResult, Problem, import_assignments
+from clients.importer import ImportResult, Problem, ProblemLog, import_assignments
 from clients.models import ImportJob
 from imcase.exports.registry import register_cleanup
 from imcase.exports.services import enqueue_or_fail
@@ -91,18 +92,50 @@ def _allowed(job: ImportJob) -> bool:
     return scope.role == Role.OFFICE and scope.landkreis_id == job.landkreis_id
 
 
-def _finish(job_id: int, status: str, *, error: str = "", result: dict | None = None) -> None:
+def _finish(
+    job_id: int,
+    status: str,
+    *,
+    error: str = "",
+    result: dict | None = None,
+    log: ProblemLog | None = None,
+) -> None:
     """Record the outcome and delete the uploaded file (it holds personal data)."""
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is None:
         return
     if job.file:
         job.file.delete(save=False)
+    if log is not None and log.count:
+        _save_log(job, log)
     job.status = status
     job.error = error
     job.result = result or {}
     job.finished_at = timezone.now()
-    job.save(update_fields=["file", "status", "error", "result", "finished_at"])
+    job.save(update_fields=["file", "problems_file", "status", "error", "result", "finished_at"])
+
+
+def _save_log(job: ImportJob, log: ProblemLog) -> None:
+    job.problems_file.save("fehler.csv", ContentFile(log.read().encode("utf-8")), save=False)
+
+
+def keep_problems(user, landkreis: Landkreis, result: ImportResult, filename: str) -> ImportJob:
+    """An import run in the request that found problems: a finished job holding them, so the
+    full list can be downloaded (the page shows only the first ones)."""
+    job = ImportJob(
+        owner=user,
+        landkreis=landkreis,
+        dry_run=result.dry_run,
+        filename=filename[-120:],
+        status=ImportJob.Status.DONE,
+        result=result_to_json(result),
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(hours=settings.EXPORT_KEEP_HOURS),
+    )
+    if result.log is not None and result.log.count:
+        _save_log(job, result.log)
+    job.save()
+    return job
 
 
 def run_import(job_id: int) -> str:
@@ -126,6 +159,14 @@ def run_import(job_id: int) -> str:
         if rows % PROGRESS_EVERY == 0:
             ImportJob.objects.filter(pk=job_id).update(rows_read=rows)
 
+    log = ProblemLog()
+    try:
+        return _run(job, progress, read, log)
+    finally:
+        log.close()
+
+
+def _run(job: ImportJob, progress, read: dict, log: ProblemLog) -> str:
     try:
         with job.file.open("rb") as stream:
             result = import_assignments(
@@ -135,19 +176,20 @@ def run_import(job_id: int) -> str:
                 actor=job.owner,
                 dry_run=job.dry_run,
                 progress=progress,
+                log=log,
             )
     except (OperationalError, InterfaceError):
-        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.PENDING)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.PENDING)
         raise
     except SoftTimeLimitExceeded:
-        _finish(job_id, ImportJob.Status.FAILED, error=TOO_LONG)
+        _finish(job.pk, ImportJob.Status.FAILED, error=TOO_LONG)
         return ImportJob.Status.FAILED
     except Exception:
-        logger.exception("Import %s fehlgeschlagen.", job_id)
-        _finish(job_id, ImportJob.Status.FAILED, error=FAILED)
+        logger.exception("Import %s fehlgeschlagen.", job.pk)
+        _finish(job.pk, ImportJob.Status.FAILED, error=FAILED)
         return ImportJob.Status.FAILED
-    ImportJob.objects.filter(pk=job_id).update(rows_read=read["rows"])
-    _finish(job_id, ImportJob.Status.DONE, result=result_to_json(result))
+    ImportJob.objects.filter(pk=job.pk).update(rows_read=read["rows"])
+    _finish(job.pk, ImportJob.Status.DONE, result=result_to_json(result), log=log)
     return ImportJob.Status.DONE
 
 
@@ -184,6 +226,8 @@ def delete_expired_imports(now: dt.datetime) -> int:
     for job in ImportJob.objects.filter(expires_at__lte=now).iterator():
         if job.file:
             job.file.delete(save=False)
+        if job.problems_file:
+            job.problems_file.delete(save=False)
         job.delete()
         count += 1
     return count

@@ -1,7 +1,9 @@
 """Import of the Kreis's list of AU assignments (CSV or XLSX): validate every row, then write all.
 
 All or nothing: if one row is bad, nothing is written and the problems are reported with their
-line numbers (header = line 1; the first ``MAX_LISTED_PROBLEMS`` are listed, all are counted).
+line numbers (header = line 1; the first ``MAX_LISTED_PROBLEMS`` are listed, all are counted,
+and all are written to a ``ProblemLog`` if one is given, for a CSV download). Every problem of a
+row is reported in the same pass: an unknown AGS together with a bad date or sex.
 The file is read row by row (``clients.import_reader``) and bounded: at most
 ``settings.IMPORT_MAX_ROWS`` persons, an XLSX at most ``settings.IMPORT_MAX_XLSX_MB`` unpacked.
 A control character in a cell (a NUL byte, a line break, …) is a row error.
@@ -14,16 +16,19 @@ seconds.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clients.countries import is_valid_alpha3
@@ -35,6 +40,7 @@ from clients.services import window_start_for
 from clients.window import Window
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record_many
+from imcase.counted import counted
 from imcase.dates import german_date
 from imcase.organisation.models import Landkreis, Municipality
 
@@ -106,10 +112,60 @@ class Problem:
         return f"Zeile {self.line}: {self.message}" if self.line else self.message
 
 
+# A cell beginning with one of these is taken for a formula by spreadsheet programs.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PROBLEM_CSV_HEADER = ("Zeile", "Fehler")
+
+
+def csv_safe(value) -> str:
+    """A cell for a CSV file opened in Excel: text that begins like a formula gets a leading
+    apostrophe, so it is shown as the characters it is, never computed."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+class ProblemLog:
+    """Every problem of an import, in the order found, as CSV (``;``, UTF-8 with BOM for
+    Excel). Held in memory up to a megabyte, then in a temporary file: a file full of errors
+    never sits in memory as a whole."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by close()
+            max_size=1024 * 1024, mode="w+", encoding="utf-8", newline=""
+        )
+        self._start()
+
+    def _start(self) -> None:
+        self._file.write("\ufeff")
+        self._writer = csv.writer(self._file, delimiter=";")
+        self._writer.writerow(PROBLEM_CSV_HEADER)
+        self.count = 0
+
+    def write(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self._writer.writerow([problem.line or "", csv_safe(problem.message)])
+            self.count += 1
+
+    def clear(self) -> None:
+        self._file.seek(0)
+        self._file.truncate()
+        self._start()
+
+    def read(self) -> str:
+        self._file.flush()
+        self._file.seek(0)
+        text = self._file.read()
+        self._file.seek(0, io.SEEK_END)
+        return text
+
+    def close(self) -> None:
+        self._file.close()
+
+
 @dataclass
 class ImportResult:
     """The outcome; ``problems`` lists the first ``MAX_LISTED_PROBLEMS`` by line,
-    ``problem_count`` counts all of them."""
+    ``problem_count`` counts all of them; ``log`` (if given) receives all of them."""
 
     dry_run: bool
     problems: list[Problem] = field(default_factory=list)
@@ -118,10 +174,13 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     landkreis: Landkreis | None = None
+    log: ProblemLog | None = None
 
     def add_problems(self, problems: list[Problem]) -> None:
         self.problem_count += len(problems)
         self.problems.extend(problems)
+        if self.log is not None:
+            self.log.write(problems)
         # Trim now and then, so a file full of errors never holds them all.
         if len(self.problems) > 2 * MAX_LISTED_PROBLEMS:
             self._trim()
@@ -138,6 +197,24 @@ class ImportResult:
     def unlisted(self) -> int:
         """Problems counted but not listed."""
         return self.problem_count - len(self.problems)
+
+    def clear_problems(self) -> None:
+        self.problems.clear()
+        self.problem_count = 0
+        if self.log is not None:
+            self.log.clear()
+
+    @property
+    def listed_heading(self) -> str:
+        """ "312 Fehler; die ersten 200:" or "3 Fehler:" above the list."""
+        total = _number(self.problem_count)
+        if self.unlisted:
+            return ngettext(
+                "%(total)s Fehler; der erste:",
+                "%(total)s Fehler; die ersten %(listed)s:",
+                len(self.problems),
+            ) % {"total": total, "listed": _number(len(self.problems))}
+        return f"{total} Fehler:"
 
     @property
     def summary(self) -> str:
@@ -187,6 +264,7 @@ def import_assignments(
     dry_run: bool = False,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    log: ProblemLog | None = None,
 ) -> ImportResult:
     """Validate the whole file, then (unless ``dry_run``) write it in one transaction.
 
@@ -194,9 +272,10 @@ def import_assignments(
     ``landkreis`` is the importing Kreis (the office user's); without it the command's rule
     applies: the only Kreis of the database, or the one all AGS of the file belong to.
     ``progress`` is called with the number of persons (rows) read so far, once per row.
+    ``log`` receives every problem (the result lists only the first ones).
     """
     today = today or timezone.localdate()
-    result = ImportResult(dry_run=dry_run)
+    result = ImportResult(dry_run=dry_run, log=log)
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     rows = _validate(stream, filename, landkreis, today, result, progress)
     if not result.ok:
@@ -222,6 +301,7 @@ def _validate(
     max_rows = settings.IMPORT_MAX_ROWS
     rows: list[_Row] = []
     first_line: dict[str, int] = {}
+    places = _Places.load(landkreis)
     header_seen = False
     persons = 0
     try:
@@ -242,11 +322,12 @@ def _validate(
                 progress(persons)
             if persons > max_rows:
                 raise UnreadableFile(
-                    f"Die Datei enthält mehr als {_number(max_rows)} Personen (Zeilen); mehr "
-                    "werden in einem Import nicht angenommen. Bitte teilen Sie die Liste auf."
+                    f"Die Datei enthält mehr als {counted(max_rows, 'Person', 'Personen')} "
+                    "(Zeilen); mehr werden in einem Import nicht angenommen. Bitte teilen Sie "
+                    "die Liste auf."
                 )
             problems: list[Problem] = []
-            row = _parse_row(line, cells, today, problems)
+            row = _parse_row(line, cells, today, problems, places)
             if row is not None and row.aktenzeichen in first_line:
                 problems.append(
                     Problem(
@@ -261,8 +342,7 @@ def _validate(
             result.add_problems(problems)
     except UnreadableFile as error:
         # The file as a whole is refused: row problems found so far would only distract.
-        result.problems.clear()
-        result.problem_count = 0
+        result.clear_problems()
         result.add_problems([Problem(None, str(error))])
         return []
     if not header_seen:
@@ -275,7 +355,7 @@ def _validate(
         return []
 
     problems = []
-    result.landkreis = _check_municipalities(rows, landkreis, problems)
+    result.landkreis = _check_municipalities(rows, places, problems)
     result.add_problems(problems)
     result._trim()
     return rows
@@ -309,7 +389,9 @@ def _check_header(cells: list) -> str | None:
     )
 
 
-def _parse_row(line: int, cells: list, today: dt.date, problems: list[Problem]) -> _Row | None:
+def _parse_row(
+    line: int, cells: list, today: dt.date, problems: list[Problem], places: _Places
+) -> _Row | None:
     before = len(problems)
 
     def problem(message: str) -> None:
@@ -370,6 +452,11 @@ def _parse_row(line: int, cells: list, today: dt.date, problems: list[Problem]) 
         problem("AGS fehlt.")
     elif not _AGS.match(ags):
         problem(f"AGS '{ags}' ist kein 8-stelliger Amtlicher Gemeindeschlüssel.")
+    else:
+        # Checked here, with the row's other problems, not only once the rest is right.
+        place_problem = places.problem(ags)
+        if place_problem:
+            problem(place_problem)
     residence_status = choice(
         "Aufenthaltsstatus",
         RESIDENCE_STATUSES,
@@ -393,6 +480,7 @@ def _parse_row(line: int, cells: list, today: dt.date, problems: list[Problem]) 
     if len(problems) > before:
         return None
     return _Row(
+        municipality_id=places.municipality_id(ags),
         line=line,
         aktenzeichen=aktenzeichen,
         last_name=last_name,
@@ -442,51 +530,76 @@ def _ags(value) -> str:
     return _text(value)
 
 
-def _check_municipalities(
-    rows: list[_Row], landkreis: Landkreis | None, problems: list[Problem]
-) -> Landkreis | None:
-    """Resolve each row's AGS and the importing Kreis; record what does not fit."""
-    found = {
-        m.ags: m
-        for m in Municipality.objects.filter(ags__in={r.ags for r in rows}).select_related(
-            "landkreis"
-        )
-    }
-    if landkreis is None:
-        landkreise = list(Landkreis.objects.all()[:2])
-        if not landkreise:
-            problems.append(Problem(None, "In der Datenbank ist noch kein Kreis angelegt."))
-            return None
-        if len(landkreise) == 1:
-            landkreis = landkreise[0]
-        else:
-            in_file = {m.landkreis for m in found.values()}
-            if len(in_file) > 1:
-                names = ", ".join(sorted(k.name for k in in_file))
-                problems.append(
-                    Problem(
-                        None,
-                        f"Die Datei enthält Gemeinden aus mehreren Kreisen ({names}). "
-                        "Eine Datei darf nur Gemeinden eines Kreises enthalten.",
-                    )
-                )
-                return None
-            landkreis = in_file.pop() if in_file else None
-    for row in rows:
-        municipality = found.get(row.ags)
-        if municipality is None:
-            problems.append(Problem(row.line, f"AGS '{row.ags}' ist keine bekannte Gemeinde."))
-        elif landkreis is not None and municipality.landkreis_id != landkreis.pk:
-            problems.append(
-                Problem(
-                    row.line,
-                    f"AGS '{row.ags}' ({municipality.name}) gehört nicht zum Kreis "
-                    f"{landkreis.name}.",
-                )
+@dataclass
+class _Place:
+    pk: int
+    name: str
+    landkreis_id: int
+
+
+@dataclass
+class _Places:
+    """The municipalities of the database by AGS (a few thousand at most, loaded once) and the
+    importing Kreis, if it is known before the rows are read."""
+
+    by_ags: dict[str, _Place]
+    landkreis: Landkreis | None
+    # The Kreis follows from the file's AGS (the command, several Kreise in the database).
+    inferred: bool
+    no_kreis: bool = False
+
+    @classmethod
+    def load(cls, landkreis: Landkreis | None) -> _Places:
+        by_ags = {
+            ags: _Place(pk, name, kreis)
+            for ags, pk, name, kreis in Municipality.objects.values_list(
+                "ags", "pk", "name", "landkreis_id"
             )
-        else:
-            row.municipality_id = municipality.pk
-    return landkreis
+        }
+        if landkreis is not None:
+            return cls(by_ags, landkreis, inferred=False)
+        landkreise = list(Landkreis.objects.all()[:2])
+        if len(landkreise) == 1:
+            return cls(by_ags, landkreise[0], inferred=False)
+        return cls(by_ags, None, inferred=True, no_kreis=not landkreise)
+
+    def problem(self, ags: str) -> str | None:
+        place = self.by_ags.get(ags)
+        if place is None:
+            return f"AGS '{ags}' ist keine bekannte Gemeinde."
+        if self.landkreis is not None and place.landkreis_id != self.landkreis.pk:
+            return f"AGS '{ags}' ({place.name}) gehört nicht zum Kreis {self.landkreis.name}."
+        return None
+
+    def municipality_id(self, ags: str) -> int | None:
+        place = self.by_ags.get(ags)
+        return place.pk if place else None
+
+
+def _check_municipalities(
+    rows: list[_Row], places: _Places, problems: list[Problem]
+) -> Landkreis | None:
+    """The importing Kreis. Unknown AGS and, if the Kreis was known, AGS of other Kreise were
+    reported with their rows; here only the Kreis the file's AGS name, when it was not."""
+    if places.no_kreis:
+        problems.append(Problem(None, "In der Datenbank ist noch kein Kreis angelegt."))
+        return None
+    if not places.inferred:
+        return places.landkreis
+    kreis_ids = {places.by_ags[row.ags].landkreis_id for row in rows if row.ags in places.by_ags}
+    if len(kreis_ids) > 1:
+        names = ", ".join(
+            sorted(Landkreis.objects.filter(pk__in=kreis_ids).values_list("name", flat=True))
+        )
+        problems.append(
+            Problem(
+                None,
+                f"Die Datei enthält Gemeinden aus mehreren Kreisen ({names}). "
+                "Eine Datei darf nur Gemeinden eines Kreises enthalten.",
+            )
+        )
+        return None
+    return Landkreis.objects.filter(pk__in=kreis_ids).first()
 
 
 # --- writing ------------------------------------------------------------------------------

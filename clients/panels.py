@@ -12,10 +12,14 @@ from clients.models import Client, WindowExtension
 from imcase.organisation.models import Municipality, ProviderArea, Role, StaffMember, Team
 from imcase.web.home import home_panel
 
+# Every count on the home pages is of open cases (as the dashboard and the list by default);
+# a closed case is counted only where a page says so.
+OPEN = Q(status=Client.Status.OPEN)
+
 
 @home_panel(Role.MANAGER, order=10)
 def my_clients(request, scope):
-    clients = Client.objects.visible_to(request.user)
+    clients = Client.objects.visible_to(request.user).filter(OPEN)
     mine = clients.filter(manager=request.user).select_related("municipality")
     return "clients/panels/manager.html", {
         "my_clients": mine[:25],
@@ -39,6 +43,7 @@ def open_cases_per_vza(members) -> None:
 def team_caseload(request, scope):
     team = Team.objects.select_related("provider").get(pk=scope.team_id)
     clients = Client.objects.visible_to(request.user)
+    open_clients = clients.filter(OPEN)
     # All open cases of each member (a count, no person data), so assignments balance load.
     members = list(
         StaffMember.objects.filter(team=team, user__isnull=False, user__is_active=True)
@@ -52,8 +57,8 @@ def team_caseload(request, scope):
     return "clients/panels/team_lead.html", {
         "team": team,
         "members": members,
-        "client_count": clients.count(),
-        "unassigned_count": clients.filter(manager=None, status=Client.Status.OPEN).count(),
+        "client_count": open_clients.count(),
+        "unassigned_count": open_clients.filter(manager=None).count(),
         "pending_extensions": WindowExtension.objects.filter(
             decision=WindowExtension.Decision.PENDING, client__in=clients
         )
@@ -68,7 +73,9 @@ def team_client_list_link(request, scope):
 
 
 def _clients_per_municipality(user):
-    return Municipality.objects.visible_to(user).annotate(client_count=Count("clients"))
+    return Municipality.objects.visible_to(user).annotate(
+        client_count=Count("clients", filter=Q(clients__status=Client.Status.OPEN))
+    )
 
 
 @home_panel(Role.OFFICE, order=10)

@@ -43,7 +43,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest
 
-from clients.forms.list import ClientFilterForm
+from clients.forms.list import ALL_CASES, ClientFilterForm
 from clients.models import Client
 
 MAX_SEARCH_WORDS = 4
@@ -180,7 +180,8 @@ def filter_clients(
       ``zuordnung``: ``keine`` (no manager) or ``zugeordnet``;
       ``team``: regional team id (clients living in the team's municipalities);
     - ``zeitraum``: a ``WindowStatus`` value, evaluated on ``today``;
-    - ``aufenthalt``: a ``ResidenceStatus`` value; ``fallstatus``: ``open`` or ``closed``;
+    - ``aufenthalt``: a ``ResidenceStatus`` value; ``fallstatus``: ``open`` (also without
+      it: the list shows open cases unless asked otherwise), ``closed`` or ``alle``;
     - ``sortierung``: a key of ``SORTS``; without it, search results come by similarity,
       everything else by name.
 
@@ -208,8 +209,9 @@ def filter_clients(
         clients = clients.with_window_status(data["zeitraum"], today)
     if data["aufenthalt"]:
         clients = clients.filter(residence_status=data["aufenthalt"])
-    if data["fallstatus"]:
-        clients = clients.filter(status=data["fallstatus"])
+    case_status = data["fallstatus"] or Client.Status.OPEN
+    if case_status != ALL_CASES:
+        clients = clients.filter(status=case_status)
     clients = search_clients(clients, data["suche"])
     if data["sortierung"]:
         clients = clients.order_by(*SORTS[data["sortierung"]])

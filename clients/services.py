@@ -97,6 +97,15 @@ def _locked_for(actor, client: Client, expected_version: int | None = None) -> C
     )
 
 
+# The fields a person edits; bookkeeping and derived ones (version, time stamps, name
+# skeletons) change along with them and are left out of the audit entry.
+AUDITED_FIELDS = {
+    f.name
+    for f in Client._meta.concrete_fields
+    if f.editable and f.name not in ("version", "updated_at", "created_at")
+}
+
+
 def _changed_fields(client: Client, stored: Client) -> list[str]:
     return [
         f.name
@@ -116,16 +125,21 @@ def save_client(actor, client: Client, expected_version: int | None = None) -> C
         client.landkreis_id = client.municipality.landkreis_id
         refresh_window(client)
         client.full_clean()
+        changed: list[str] = []
         if stored is None:
             client.save()
         else:
             client.version = stored.version
-            client.save_new_version(*_changed_fields(client, stored))
+            changed = _changed_fields(client, stored)
+            client.save_new_version(*changed)
+        # The audit entry names the changed fields (never their values: the log stays lean).
+        detail = {"fields": [name for name in changed if name in AUDITED_FIELDS]}
         record(
             actor,
             AuditEntry.Action.CREATE if creating else AuditEntry.Action.CHANGE,
             client,
             label=client.aktenzeichen,
+            **(detail if detail["fields"] else {}),
         )
     return client
 

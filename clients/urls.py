@@ -53,6 +53,18 @@ urlpatterns = [
         reads=NoPersonData("eigener Import im Hintergrund; Ergebnis nennt Zeilen der Datei"),
     ),
     path(
+        "import/vorlage.<str:fmt>",
+        transfer.import_template,
+        name="import_template",
+        reads=NoPersonData("Vorlage: Kopfzeile und eine erfundene Beispielzeile"),
+    ),
+    path(
+        "import/<uuid:code>/fehler.csv",
+        transfer.import_problems,
+        name="import_problems",
+        reads=NoPersonData("alle Fehler eines eigenen Imports; nennt Zeilen der Datei"),
+    ),
+    path(
         "import/<uuid:code>/stand/",
         transfer.import_job_status,
         name="import_job_status",

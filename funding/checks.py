@@ -25,6 +25,7 @@ from funding.models import FundingYear, PersonList
 from funding.models.usage import MUNICIPAL
 from imcase.alerts.context import CheckContext
 from imcase.alerts.registry import Finding, check
+from imcase.counted import counted
 from imcase.dates import german_date
 from imcase.organisation.models import Provider, Role, StaffMember
 
@@ -76,7 +77,8 @@ def lists_not_returned_overview(ctx: CheckContext) -> Iterator[Finding]:
             ctx.office_by_landkreis.get(year.landkreis_id, []),
             subject=year,
             due_date=year.list_deadline,
-            message=f"Förderjahr {year.year}: {len(names)} Personenliste(n) nicht bis "
+            message=f"Förderjahr {year.year}: "
+            f"{counted(len(names), 'Personenliste', 'Personenlisten')} nicht bis "
             f"{german_date(year.list_deadline)} zurückgemeldet "
             f"(Stand {german_date(ctx.today)}: {shown}).",
             link=reverse("funding:year", args=[year.year]),

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import OuterRef, Subquery
 
 from clients.caseload import CaseloadSection, caseload_clients, caseload_section, section
+from imcase.counted import counted
 from imcase.dates import german_date
 from plans.models import PlanVersion
 
@@ -32,7 +33,8 @@ def overdue_review_section(user, today: dt.date) -> CaseloadSection:
         "Überprüfung fällig seit",
         clients,
         lambda client: (
-            f"{german_date(client.review_due)} ({(today - client.review_due).days} Tage)"
+            f"{german_date(client.review_due)} "
+            f"({counted((today - client.review_due).days, 'Tag', 'Tage')})"
         ),
         limit=OVERDUE_SECTION_LIMIT,
     )

@@ -44,12 +44,19 @@ class FiguresForm(forms.Form):
 
 
 class FinaliseForm(forms.Form):
+    """The office's submission. The reason of a correction is asked only where a submission
+    of the year exists already (``correction``): a first submission has nothing to correct."""
+
     note = forms.CharField(
         label="Grund der Korrektur",
-        required=False,
+        required=True,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Nur bei einer erneuten Abgabe (Korrektur) nötig.",
+        help_text="Was gegenüber der letzten Abgabe geändert wurde und warum.",
+        error_messages={
+            "required": "Eine Korrektur ist eine neue Abgabe: bitte geben Sie den Grund der "
+            "Korrektur an."
+        },
     )
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
     bestaetigung = forms.BooleanField(
@@ -58,6 +65,11 @@ class FinaliseForm(forms.Form):
         required=True,
         error_messages={"required": "Bitte bestätigen Sie die Abgabe."},
     )
+
+    def __init__(self, *args, correction: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not correction:
+            del self.fields["note"]
 
 
 class DashboardForm(forms.Form):

@@ -64,9 +64,11 @@ def test_administrator_reads_the_audit_log(world, client):
 
 
 @pytest.mark.parametrize(
-    "persona", ["owner", "colleague", "outsider", "office", "municipality_user", "rp_user"]
+    "persona", ["owner", "colleague", "outsider", "municipality_user", "rp_user"]
 )
-def test_audit_log_is_hidden_from_everyone_but_administrators(world, client, persona):
+def test_audit_log_is_hidden_from_everyone_but_administrators_and_the_office(
+    world, client, persona
+):
     client.force_login(getattr(world, persona))
     assert client.get(reverse("audit_log")).status_code == 404
 

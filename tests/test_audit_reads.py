@@ -128,6 +128,8 @@ def visits(o: Objects, world) -> dict[str, Visit]:
         "clients:import": Visit({}, persona="office"),
         "clients:import_job": Visit({"code": o.import_job}, persona="office"),
         "clients:import_job_status": Visit({"code": o.import_job}, persona="office"),
+        "clients:import_template": Visit({"fmt": "csv"}, persona="office"),
+        "clients:import_problems": Visit({"code": o.import_job}, persona="office"),
         "clients:export": Visit({}),
         "clients:detail": Visit(client),
         "clients:edit": Visit(client),
@@ -208,6 +210,8 @@ def test_only_the_upload_form_shows_no_person_data_and_only_the_export_audits_it
         "clients:import",
         "clients:import_job",
         "clients:import_job_status",
+        "clients:import_template",
+        "clients:import_problems",
     }
     assert {n for n, d in declared.items() if isinstance(d, AuditedByView)} == {"clients:export"}
 

@@ -94,7 +94,7 @@ def test_on_sets_the_day_of_the_status(world, tmp_path, on, status):
     assert rows[world.client.aktenzeichen]["Status"] == status
 
 
-def test_closed_case_keeps_its_window_status_and_says_closed(world, tmp_path):
+def test_closed_case_shows_no_window_state_and_says_closed(world, tmp_path):
     client = world.client
     client.status = Client.Status.CLOSED
     client.closed_on = dt.date(2025, 1, 31)
@@ -103,7 +103,8 @@ def test_closed_case_keeps_its_window_status_and_says_closed(world, tmp_path):
 
     row = rows_by_aktenzeichen(export(tmp_path, "--on", "01.06.2025"))[client.aktenzeichen]
 
-    assert row["Status"] == "im Beratungszeitraum"
+    # A closed case has no window state ("im Beratungszeitraum", "Ausleitung fällig").
+    assert row["Status"] == "Fall abgeschlossen"
     assert row["Fallstatus"] == "abgeschlossen"
     assert row["Ausleitung am"] == dt.datetime(2025, 1, 31)
 

@@ -150,7 +150,7 @@ def test_office_gets_one_overview_per_funding_year(world, year, town_list):
     assert alert.subject == year
     assert alert.due_date == DEADLINE
     assert alert.link == reverse("funding:year", args=[2025])
-    assert "2 Personenliste(n)" in alert.message
+    assert "2 Personenlisten nicht" in alert.message
     assert "Altstadt, Neustadt" in alert.message and "Zurückdorf" not in alert.message
     assert "Stand 20.01.2024" in alert.message
 
@@ -165,7 +165,7 @@ def test_overview_names_at_most_eight_municipalities(world, year):
     run(dt.date(2024, 2, 1), "funding_lists_late_overview")
 
     (alert,) = open_alerts("funding_lists_late_overview")
-    assert "10 Personenliste(n)" in alert.message
+    assert "10 Personenlisten nicht" in alert.message
     assert "Dorf 07 und 2 weitere" in alert.message and "Dorf 08" not in alert.message
 
 

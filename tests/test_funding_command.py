@@ -62,7 +62,7 @@ def test_command_splits_by_the_corrected_lists_and_writes_the_overview(world, tm
     ]
     assert [Decimal(str(r[5])) for r in rows] == [Decimal("0.57"), Decimal("0.57"), Decimal("0.29")]
     assert "100.000,00 €" in output
-    assert "1 Gemeinden ohne Liste" in output
+    assert "1 Gemeinde ohne Liste zählt" in output
 
 
 def test_without_a_funding_year_the_command_counts_the_client_data_of_the_period(world, tmp_path):

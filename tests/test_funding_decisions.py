@@ -383,7 +383,7 @@ def test_overview_lists_every_municipality_with_decision_and_provider(world, yea
 
     assert "Altstadt" in html and "in Eigenregie" in html
     assert "Brackenheim" in html and "keine Meldung" in html
-    assert "1 von 3 Gemeinden haben gemeldet" in html
+    assert "1 von 3 Gemeinden hat gemeldet" in html
 
 
 def test_overview_queries_do_not_grow_with_the_number_of_municipalities(world, year):

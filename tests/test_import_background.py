@@ -111,7 +111,7 @@ def test_dry_run_in_the_background_keeps_nothing_and_shows_the_counts(
     assert stored_files(tmp_path) == []
 
 
-def test_failures_are_listed_by_line_capped_with_the_total_and_nothing_is_kept(
+def test_failures_are_listed_by_line_capped_with_the_total_and_only_the_list_is_kept(
     world, client, tmp_path, django_capture_on_commit_callbacks
 ):
     bad = MAX_LISTED_PROBLEMS + 3
@@ -126,8 +126,12 @@ def test_failures_are_listed_by_line_capped_with_the_total_and_nothing_is_kept(
     assert page.count("ist ungültig (erlaubt: m, w, d)") == MAX_LISTED_PROBLEMS
     assert "… und 3 weitere Fehler." in page
     assert not Client.objects.filter(aktenzeichen__startswith="IMP-").exists()
-    assert ImportJob.objects.get().rows_read == bad + 1
-    assert stored_files(tmp_path) == []
+    job = ImportJob.objects.get()
+    assert job.rows_read == bad + 1
+    # The upload is gone; only the full problem list is kept (until the job expires).
+    assert [path.name for path in stored_files(tmp_path)] == [f"{job.code}-fehler.csv"]
+    assert reverse("clients:import_problems", args=[job.code]) in page
+    assert f"{bad} Fehler; die ersten {MAX_LISTED_PROBLEMS}:" in page
 
 
 def test_nul_byte_is_reported_with_its_line_in_a_background_dry_run(

@@ -180,7 +180,7 @@ def test_dry_run_only_counts(world):
 
     call_command("apply_retention", "--today", TODAY.isoformat(), "--dry-run", stdout=out)
 
-    assert "Probelauf: 1 Fälle" in out.getvalue()
+    assert "Probelauf: 1 Fall," in out.getvalue()
     client.refresh_from_db()
     assert client.last_name == "Alt"
 

@@ -15,6 +15,7 @@ from imcase.organisation.access import scope_for
 from imcase.organisation.models import Municipality, Role, Team
 
 ALL = ("", "alle")
+ALL_CASES = "alle"
 
 # GET value -> label; the ordering itself lives in clients.search.SORTS.
 SORT_CHOICES = [
@@ -62,8 +63,11 @@ class ClientFilterForm(forms.Form):
     aufenthalt = forms.ChoiceField(
         label="Aufenthaltsstatus", choices=[ALL, *ResidenceStatus.choices], required=False
     )
+    # Without a choice the list shows the open cases (as every count does); "alle" shows all.
     fallstatus = forms.ChoiceField(
-        label="Fallstatus", choices=[ALL, *Client.Status.choices], required=False
+        label="Fallstatus",
+        choices=[*Client.Status.choices, (ALL_CASES, "alle (offene und abgeschlossene)")],
+        required=False,
     )
     sortierung = forms.ChoiceField(label="Sortierung", choices=SORT_CHOICES, required=False)
 

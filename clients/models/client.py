@@ -27,6 +27,10 @@ class ResidenceStatus(models.TextChoices):
     OTHER = "sonstiger", "sonstiger Status"
 
 
+CLOSED_WINDOW_LABEL = "Fall abgeschlossen"
+NO_WINDOW_LABEL = "ohne Beratungszeitraum"
+
+
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user) -> ClientQuerySet:
         """The only entry point for person-level data: what this user may see in person."""
@@ -48,7 +52,8 @@ class ClientQuerySet(models.QuerySet):
                 window_start__lte=day, window_end__gt=soon, window_extended=False
             ),
         }
-        return self.filter(conditions[WindowStatus(status)])
+        # A closed case has no window state (see ``Client.window_status``).
+        return self.filter(conditions[WindowStatus(status)], status=Client.Status.OPEN)
 
 
 class Household(models.Model):
@@ -203,8 +208,19 @@ class Client(Versioned, models.Model):
         return Window(self.window_start, self.window_extended)
 
     def window_status(self, day: dt.date) -> WindowStatus | None:
+        """The window's state on ``day``; None without a window and for a closed case (a
+        closed case is never "Ausleitung fällig" or "endet bald": it is closed)."""
         window = self.window
-        return window.status_on(day) if window else None
+        if window is None or self.status == self.Status.CLOSED:
+            return None
+        return window.status_on(day)
+
+    def window_label(self, day: dt.date) -> str:
+        """The window's state in German, as lists, exports and the client page show it."""
+        if self.status == self.Status.CLOSED:
+            return CLOSED_WINDOW_LABEL
+        status = self.window_status(day)
+        return status.label if status else NO_WINDOW_LABEL
 
     @property
     def full_name(self) -> str:

@@ -23,12 +23,18 @@ def _upload_to(instance: ImportJob, filename: str) -> str:
     return f"imports/{instance.code}{suffix}"
 
 
+def _problems_to(instance: ImportJob, filename: str) -> str:
+    return f"imports/{instance.code}-fehler.csv"
+
+
 class ImportJob(models.Model):
     """One upload of the Kreis's assignment list, run (or checked, ``dry_run``) by a task.
 
     ``file`` is the uploaded list, stored under MEDIA_ROOT/imports/ only until the task has
     read it (never served); ``result`` holds the counts or the first problems (with their
-    lines) and the total count. The whole row is deleted once ``expires_at`` has passed.
+    lines) and the total count, ``problems_file`` all problems (downloaded by the uploader
+    only). An import run in the request keeps a finished job only for its problem list. The
+    whole row is deleted once ``expires_at`` has passed.
     """
 
     class Status(models.TextChoices):
@@ -53,6 +59,9 @@ class ImportJob(models.Model):
     status = models.CharField("Stand", max_length=8, choices=Status, default=Status.PENDING)
     rows_read = models.PositiveIntegerField("gelesene Zeilen", default=0)
     result = models.JSONField("Ergebnis", default=dict, blank=True)
+    # Every problem of a refused file as CSV (the result lists only the first ones); deleted
+    # with the job.
+    problems_file = models.FileField("Fehlerliste", upload_to=_problems_to, blank=True)
     error = models.CharField("Fehler", max_length=300, blank=True)
     created_at = models.DateTimeField("hochgeladen am", auto_now_add=True)
     finished_at = models.DateTimeField("fertig am", null=True, blank=True)

@@ -285,13 +285,13 @@ def _window_info(client: Client, today: dt.date) -> dict | None:
     window = client.window
     if window is None:
         return None
-    status = window.status_on(today)
+    status = client.window_status(today)  # None for a closed case: no "Ausleitung fällig"
     percent = round(window.elapsed_share(today) * 100)
     return {
         "start": window.start,
         "end": window.end,
         "days_left": max(window.days_left(today), 0),
-        "status": status.label,
+        "status": client.window_label(today),
         "percent": percent,
         # Steps of 5 % as CSS classes: the CSP forbids inline style attributes.
         "bar_class": f"window-share-{5 * round(percent / 5)} {BAR_CLASSES.get(status, '')}".strip(),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from clients.assignments import assignable_staff, can_assign
 from clients.caseload import caseload_sections
@@ -30,10 +31,25 @@ def client_list(request):
         {
             "page": page,
             "form": form,
+            "found": found_label(page.paginator.count, form),
             "can_assign": assigning,
             "staff": assignable_staff(request.user) if assigning else [],
         },
     )
+
+
+def found_label(count: int, form) -> str:
+    """ "1 offener Fall gefunden.", "12 Personen gefunden." (with the case status filter)."""
+    status = (form.cleaned_data.get("fallstatus") if form.is_valid() else "") or "open"
+    if status == "open":
+        text = ngettext("%(n)s offener Fall gefunden.", "%(n)s offene Fälle gefunden.", count)
+    elif status == "closed":
+        text = ngettext(
+            "%(n)s abgeschlossener Fall gefunden.", "%(n)s abgeschlossene Fälle gefunden.", count
+        )
+    else:
+        text = ngettext("%(n)s Person gefunden.", "%(n)s Personen gefunden.", count)
+    return text % {"n": count}
 
 
 @login_required

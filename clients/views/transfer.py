@@ -6,15 +6,27 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clients.exporter import CONTENT_TYPE, export_queryset, write_clients_xlsx
 from clients.forms.transfer import ImportForm
-from clients.import_jobs import ImportUnavailable, result_of, runs_in_background, start_import
-from clients.importer import HEADER, import_assignments
+from clients.import_jobs import (
+    ImportUnavailable,
+    keep_problems,
+    result_of,
+    runs_in_background,
+    start_import,
+)
+from clients.import_template import (
+    CSV_CONTENT_TYPE,
+    FILENAME,
+    template_csv,
+    template_xlsx,
+)
+from clients.importer import HEADER, ProblemLog, import_assignments
 from clients.models import ImportJob
 from clients.search import filter_clients
 from imcase.audit.models import AuditEntry
@@ -28,7 +40,7 @@ from imcase.organisation.models import Landkreis, Role
 def import_upload(request):
     landkreis = get_object_or_404(Landkreis, pk=scope_for(request.user).landkreis_id)
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
+    result = problems_job = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if runs_in_background(upload):
@@ -40,20 +52,67 @@ def import_upload(request):
                 messages.error(request, str(exc))
                 return redirect("clients:import")
             return redirect("clients:import_job", code=job.code)
-        result = import_assignments(
-            upload,
-            filename=upload.name,
-            landkreis=landkreis,
-            actor=request.user,
-            dry_run=form.cleaned_data["dry_run"],
-        )
-        if result.ok and not result.dry_run:
-            messages.success(request, result.summary)
-            return redirect("clients:import")
+        log = ProblemLog()
+        try:
+            result = import_assignments(
+                upload,
+                filename=upload.name,
+                landkreis=landkreis,
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                log=log,
+            )
+            if result.ok and not result.dry_run:
+                messages.success(request, result.summary)
+                return redirect("clients:import")
+            if not result.ok:
+                # The page lists the first problems; the job keeps all for the CSV download.
+                problems_job = keep_problems(request.user, landkreis, result, upload.name)
+        finally:
+            log.close()
     return render(
         request,
         "clients/import.html",
-        {"form": form, "result": result, "landkreis": landkreis, "header": HEADER},
+        {
+            "form": form,
+            "result": result,
+            "problems_job": problems_job,
+            "landkreis": landkreis,
+            "header": HEADER,
+        },
+    )
+
+
+@login_required
+@role_required(Role.OFFICE)
+@require_GET
+def import_template(request, fmt):
+    """The template of the list: the exact header and one example row of the user's Kreis."""
+    landkreis = get_object_or_404(Landkreis, pk=scope_for(request.user).landkreis_id)
+    if fmt == "csv":
+        content, content_type = template_csv(landkreis), CSV_CONTENT_TYPE
+    elif fmt == "xlsx":
+        content, content_type = template_xlsx(landkreis), CONTENT_TYPE
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{FILENAME}.{fmt}"'
+    return response
+
+
+@login_required
+@role_required(Role.OFFICE)
+@require_GET
+def import_problems(request, code):
+    """Every problem of the uploader's own refused file, as CSV (formulas neutralised)."""
+    job = get_import_job_or_404(request.user, code)
+    if not job.problems_file:
+        raise Http404
+    return FileResponse(
+        job.problems_file.open("rb"),
+        as_attachment=True,
+        filename=f"importfehler-{timezone.localtime(job.created_at):%Y-%m-%d-%H%M}.csv",
+        content_type=CSV_CONTENT_TYPE,
     )
 
 
@@ -70,7 +129,12 @@ def import_job(request, code):
     return render(
         request,
         "clients/import_job.html",
-        {"job": job, "result": result_of(job), "header": HEADER},
+        {
+            "job": job,
+            "result": result_of(job),
+            "problems_job": job if job.problems_file else None,
+            "header": HEADER,
+        },
     )
 
 

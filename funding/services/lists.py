@@ -20,6 +20,7 @@ from funding.models import FundingYear, ListEntry, PersonList
 from funding.services.years import lock_year
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
+from imcase.counted import counted
 from imcase.dates import german_date
 from imcase.errors import ServiceError
 from imcase.locking import lock_visible
@@ -50,10 +51,13 @@ class GenerateResult:
 
     @property
     def summary(self) -> str:
-        text = f"{self.created} Listen erstellt, {self.refreshed} noch nicht versandte erneuert"
+        text = (
+            f"{counted(self.created, 'Liste', 'Listen')} erstellt, "
+            f"{self.refreshed} noch nicht versandte erneuert"
+        )
         if self.kept:
             text += f", {self.kept} bereits versandte unverändert"
-        return f"{text} ({self.persons} Personen auf den neuen Listen)."
+        return f"{text} ({counted(self.persons, 'Person', 'Personen')} auf den neuen Listen)."
 
 
 def _snapshot(person_list: PersonList, client) -> ListEntry:

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from funding import services
@@ -206,6 +207,11 @@ def lists_send(request, year):
     else:
         messages.success(
             request,
-            f"{count} Listen wurden versandt; die Gemeinden wurden per E-Mail benachrichtigt.",
+            ngettext(
+                "%(n)s Liste wurde versandt; die Gemeinde wurde per E-Mail benachrichtigt.",
+                "%(n)s Listen wurden versandt; die Gemeinden wurden per E-Mail benachrichtigt.",
+                count,
+            )
+            % {"n": count},
         )
     return redirect("funding:year", year=year)

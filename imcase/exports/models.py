@@ -83,6 +83,14 @@ class GeneratedFile(models.Model):
         return self.expires_at <= timezone.now()
 
     @property
+    def contains_personal_data(self) -> bool:
+        from imcase.exports.registry import EXPORTS
+
+        export = EXPORTS.get(self.export)
+        # An export no longer registered: warn rather than not.
+        return export.personal_data if export else True
+
+    @property
     def title(self) -> str:
         from imcase.exports.registry import EXPORTS
 

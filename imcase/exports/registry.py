@@ -47,6 +47,9 @@ class Export:
     identifier: ClassVar[str]
     verbose_name: ClassVar[str]
     content_type: ClassVar[str] = XLSX
+    # True if the file names persons (a client list): only then does the page warn about
+    # personal data. Aggregates (Kennzahlen, funding sheets) leave it False.
+    personal_data: ClassVar[bool] = False
 
     def allowed(self, user) -> bool:
         raise NotImplementedError

@@ -32,12 +32,15 @@ NAVIGATION: dict[str | None, list[tuple[str, str]]] = {
         ("Kennzahlen", "reporting:figures"),
         ("Abgaben", "reporting:submissions"),
         ("Jahresbericht", "reporting:annual_report"),
+        ("Meine Exporte", "exports:list"),
+        ("Protokoll", "audit_log"),
     ],
     Role.MUNICIPALITY: [
         ("Start", "home"),
         ("Förderung", "funding:index"),
         ("Aufgabenwahrnehmung", "funding:decisions"),
         ("Verwendungsnachweis", "funding:usage_index"),
+        ("Meine Exporte", "exports:list"),
     ],
     Role.RP: [
         ("Start", "home"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from imcase.audit.models import AuditEntry
+from imcase.audit.search import shown
 from imcase.organisation.models import Landkreis, Municipality, Role, Team
 from imcase.web.home import home_panel
 
@@ -62,4 +63,4 @@ def rp_kreise(request, scope):
 
 @home_panel(Role.ADMIN, order=0)
 def admin(request, scope):
-    return "home/admin.html", {"recent": AuditEntry.objects.all()[:10]}
+    return "home/admin.html", {"recent": shown(AuditEntry.objects.all()[:10])}

@@ -5,6 +5,7 @@ finalise it as a submission to the Regierungspräsidium."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from imcase.exports.xlsx import CONTENT_TYPE
@@ -40,12 +42,46 @@ def figures(request):
         "finished": year < today.year,
     }
     if scope.can_finalise and provider is None:
-        submissions = Submission.objects.visible_to(request.user).filter(
-            landkreis=scope.landkreis, year=year
+        submissions = _submissions(request.user, scope, year)
+        context.update(
+            submissions=submissions,
+            finalise_form=FinaliseForm(
+                initial={"fingerprint": fingerprint(table)}, correction=bool(submissions)
+            ),
+            summary=submission_summary(table, submissions),
         )
-        context["submissions"] = submissions.order_by("-number")
-        context["finalise_form"] = FinaliseForm(initial={"fingerprint": fingerprint(table)})
     return render(request, "reporting/figures.html", context)
+
+
+def _submissions(user, scope, year: int) -> list[Submission]:
+    return list(
+        Submission.objects.visible_to(user)
+        .filter(landkreis=scope.landkreis, year=year)
+        .order_by("-number")
+    )
+
+
+@dataclass(frozen=True)
+class SubmissionSummary:
+    """What pressing the button submits, in words, shown above it."""
+
+    number: int
+    figures: str
+    sheets: str
+    columns: list[str]
+    replaces: Submission | None
+
+
+def submission_summary(table, submissions: list[Submission]) -> SubmissionSummary:
+    figures = len({line.figure.id for line in table.lines()})
+    sheets = len(table.sections)
+    return SubmissionSummary(
+        number=(submissions[0].number + 1) if submissions else 1,
+        figures=ngettext("%(n)s Kennzahl", "%(n)s Kennzahlen", figures) % {"n": figures},
+        sheets=ngettext("%(n)s Blatt", "%(n)s Blättern", sheets) % {"n": sheets},
+        columns=[column.title for column in table.columns],
+        replaces=submissions[0] if submissions else None,
+    )
 
 
 @login_required
@@ -74,13 +110,14 @@ def finalise(request, year: int):
     today = timezone.localdate()
     if not scope.can_finalise or year not in reporting_years(today):
         raise Http404
-    form = FinaliseForm(request.POST)
+    submissions = _submissions(request.user, scope, year)
+    form = FinaliseForm(request.POST, correction=bool(submissions))
     if form.is_valid():
         try:
             submission = services.finalise(
                 request.user,
                 year,
-                form.cleaned_data["note"],
+                form.cleaned_data.get("note", ""),
                 request.build_absolute_uri("/"),
                 expected_fingerprint=form.cleaned_data["fingerprint"],
             )
@@ -104,9 +141,8 @@ def finalise(request, year: int):
         "year": year,
         "provider": None,
         "finished": year < today.year,
-        "submissions": Submission.objects.visible_to(request.user)
-        .filter(landkreis=scope.landkreis, year=year)
-        .order_by("-number"),
+        "submissions": submissions,
         "finalise_form": form,
+        "summary": submission_summary(table, submissions),
     }
     return render(request, "reporting/figures.html", context, status=400)

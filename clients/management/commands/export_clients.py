@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from clients.exporter import HEADERS, export_queryset, write_clients_xlsx
 from clients.models import Client
+from imcase.counted import counted
 from imcase.dates import german_date
 
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             ) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"{count} Klient:innen nach {xlsx} exportiert (Stand {german_date(day)})."
+                f"{counted(count, 'Klient:in', 'Klient:innen')} nach {xlsx} exportiert "
+                f"(Stand {german_date(day)})."
             )
         )

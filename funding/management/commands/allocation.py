@@ -13,12 +13,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from funding.computation import make_plan, person_counts
 from funding.exports.allocation import parameters_from_plan, rows_from_plan, write_overview_xlsx
 from funding.formatting import euro
 from funding.models import Allocation, FundingYear, default_period
 from funding.split import SplitError
+from imcase.counted import counted
 from imcase.dates import german_date
 from imcase.organisation.models import Landkreis
 
@@ -134,9 +136,17 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Verteilung {year} für {landkreis.name}: {euro(plan.total_amount)} auf "
-                f"{len(counts)} Gemeinden ({plan.total_persons} Personen, Zeitraum "
+                f"{counted(len(counts), 'Gemeinde', 'Gemeinden')} "
+                f"({counted(plan.total_persons, 'Person', 'Personen')}, Zeitraum "
                 f"{german_date(start)}–{german_date(end)}) nach {xlsx} geschrieben."
             )
         )
         if from_data:
-            self.stdout.write(f"{from_data} Gemeinden ohne Liste zählen nach den Zuweisungsdaten.")
+            self.stdout.write(
+                ngettext(
+                    "%(n)s Gemeinde ohne Liste zählt nach den Zuweisungsdaten.",
+                    "%(n)s Gemeinden ohne Liste zählen nach den Zuweisungsdaten.",
+                    from_data,
+                )
+                % {"n": from_data}
+            )

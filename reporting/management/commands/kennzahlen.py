@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from imcase.counted import counted
 from imcase.organisation.models import Landkreis, Provider
 from reporting.kennzahlen.registry import NoDefinitionError
 from reporting.kennzahlen.table import compute_table
@@ -44,10 +45,14 @@ class Command(BaseCommand):
             write_workbook(table, origin, xlsx)
         except OSError as error:
             raise CommandError(f"Die Datei {xlsx} kann nicht geschrieben werden: {error}") from None
-        who = chosen.name if chosen else f"{len(table.columns) - 1} Spalte(n) je Träger"
+        who = (
+            chosen.name
+            if chosen
+            else counted(len(table.columns) - 1, "Spalte", "Spalten") + " je Träger"
+        )
         self.stdout.write(
             f"Kennzahlentabelle {year} ({table.definition.version}) für {landkreis.name}, "
-            f"{who}: {len(table.lines())} Zeilen nach {xlsx} geschrieben."
+            f"{who}: {counted(len(table.lines()), 'Zeile', 'Zeilen')} nach {xlsx} geschrieben."
         )
 
     def _provider(self, provider_id: int | None) -> Provider | None:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from imcase.alerts.retention import apply_retention
+from imcase.counted import counted
 from imcase.dates import german_date
 
 
@@ -31,10 +32,14 @@ class Command(BaseCommand):
         cutoff = german_date(result.cutoff)
         if dry_run:
             self.stdout.write(
-                f"Probelauf: {result.clients} Fälle, abgeschlossen vor dem {cutoff} "
-                f"(Aufbewahrungsfrist {settings.RETENTION_DAYS} Tage), würden anonymisiert."
+                f"Probelauf: {counted(result.clients, 'Fall', 'Fälle')}, abgeschlossen vor dem "
+                f"{cutoff} (Aufbewahrungsfrist "
+                f"{counted(settings.RETENTION_DAYS, 'Tag', 'Tage')}), würden anonymisiert."
             )
             return
-        self.stdout.write(f"{result.clients} Fälle, abgeschlossen vor dem {cutoff}, anonymisiert.")
+        self.stdout.write(
+            f"{counted(result.clients, 'Fall', 'Fälle')}, abgeschlossen vor dem {cutoff}, "
+            "anonymisiert."
+        )
         for key, count in sorted(result.changed.items()):
             self.stdout.write(f"  {key}: {count}")

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from imcase.alerts.registry import all_checks
 from imcase.alerts.services import run_nightly
+from imcase.counted import counted
 from imcase.dates import german_date
 
 
@@ -48,8 +49,9 @@ class Command(BaseCommand):
             self.stdout.write(line)
         obsolete = sum(result.obsolete.values())
         self.stdout.write(
-            f"Insgesamt {result.total_created} neue Hinweise; {obsolete} hinfällig geworden; "
-            f"{result.emails_sent} E-Mails versandt."
+            f"Insgesamt {counted(result.total_created, 'neuer Hinweis', 'neue Hinweise')}; "
+            f"{obsolete} hinfällig geworden; "
+            f"{counted(result.emails_sent, 'E-Mail', 'E-Mails')} versandt."
         )
         if sum(result.unrouted.values()):
             self.stdout.write(
