@@ -127,7 +127,7 @@ def test_the_team_counts_open_cases(world, client, closed):
     context = client.get("/").context
     panel = next(c for c in context if "members" in c)
     assert panel["client_count"] == 1
-    caseloads = {m.user.username: m.caseload for m in panel["members"]}
+    caseloads = {m.user.username: m.open_cases for m in panel["members"]}
     assert caseloads["owner"] == 1
 
 
