@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from clients import client_page
 from clients.models import Consultation, Referral, RegularService
 from clients.services import ConsultationInput, ReferralInput, log_consultation, refresh_window
 from clients.timeline import PER_PAGE, page_of_contact
@@ -193,6 +194,34 @@ def test_team_lead_of_the_region_gets_the_same_actions(client, world):
 
     header = content[content.index('aria-label="Aktionen zu dieser Person"') :]
     assert "Kontakt erfassen" in header[: header.index("</nav>")]
+
+
+def actions_row(content: str) -> str:
+    start = content.index('aria-label="Aktionen zu dieser Person"')
+    return content[start : content.index("</nav>", start)]
+
+
+def test_plans_add_a_jump_to_the_plan_to_the_actions(client, world):
+    row = actions_row(page_of(client, world))
+
+    assert 'href="#integrationsplan"' in row
+    assert 'id="integrationsplan"' in page_of(client, world)
+
+
+def test_an_action_registered_by_an_app_shows_in_the_row_of_actions(client, world, monkeypatch):
+    monkeypatch.setattr(client_page, "ACTIONS", dict(client_page.ACTIONS))
+
+    @client_page.client_page_action(order=50)
+    def extra(user, shown, today):
+        return client_page.ClientPageAction(f"Zusatz zu {shown.last_name}", "/zusatz/")
+
+    @client_page.client_page_action(order=60)
+    def nothing_here(user, shown, today):
+        return None
+
+    row = actions_row(page_of(client, world))
+
+    assert row.index("#integrationsplan") < row.index('href="/zusatz/">Zusatz zu Haddad')
 
 
 # --- stacked tables ---------------------------------------------------------------------------
