@@ -261,3 +261,19 @@ def test_manager_logs_a_contact_on_a_phone(sized, live_server, world, crowded):
     submit(page, older)
     expect(page.locator("li[id^='kontakt-']")).to_have_count(5)
     assert_fits(page, PHONE[0])
+
+
+@pytest.mark.parametrize("persona", ["colleague", "office"])
+def test_home_and_dashboard_of_team_lead_and_office_fit_every_size(
+    sized, live_server, world, crowded, persona
+):
+    """The team lead has the longest navigation, the office the widest home table."""
+    for width, height in (PHONE, TABLET, LAPTOP):
+        page = sized(width, height)
+        login(page, live_server, getattr(world, persona).username)
+        assert_fits(page, width)
+        visit(page, live_server, "/berichte/")
+        assert_fits(page, width, nothing_wider=width == LAPTOP[0])
+        if width == LAPTOP[0]:
+            box = page.get_by_role("navigation", name="Hauptnavigation").bounding_box()
+            assert box["height"] < 70, f"Hauptnavigation umbricht: {box}"
