@@ -87,6 +87,19 @@ def test_older_contacts_are_on_the_second_page_without_javascript(client, world)
     assert "Ältere Kontakte anzeigen" not in content
 
 
+def test_a_refused_contact_comes_back_with_timeline_links_to_the_client_page(client, world):
+    client.force_login(world.owner)
+    response = client.post(
+        reverse("clients:consultation_create", args=[world.client.code]),
+        {"date": days_ago(1).isoformat(), "duration_minutes": "45", "participants": []},
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<details class="card" id="kontakt-erfassen" open>' in content
+    assert f'href="{detail_url(world)}?kontakte=2#kontakte"' in content
+
+
 @pytest.mark.parametrize("number", ["abc", "0", "99", ""])
 def test_a_mistyped_page_number_shows_a_page_instead_of_an_error(client, world, number):
     content = page_of(client, world, f"?kontakte={number}")
@@ -183,7 +196,7 @@ def test_kontakt_erfassen_link_opens_the_form_without_javascript(client, world):
     closed = page_of(client, world)
     opened = page_of(client, world, "?erfassen=1")
 
-    assert 'href="?erfassen=1#kontakt-erfassen"' in closed
+    assert f'href="{detail_url(world)}?erfassen=1#kontakt-erfassen"' in closed
     assert '<details class="card" id="kontakt-erfassen">' in closed
     assert '<details class="card" id="kontakt-erfassen" open>' in opened
 
