@@ -13,6 +13,13 @@ A section lives in its app's ``client_page.py`` (found at start-up by
 It gets the viewing user, the client (already checked to be visible to him) and today, and
 returns its template and context (or None to show nothing). The page shows the sections by
 ascending ``order`` with ``{% client_page_sections user client today %}``.
+
+An app adds a button to the row of actions under the client's name the same way (shown after
+the clients app's own actions, by ascending ``order``; keep it free of queries)::
+
+    @client_page_action(order=10)
+    def plan_link(user, client, today):
+        return ClientPageAction("Integrationsplan", "#integrationsplan")
 """
 
 from __future__ import annotations
@@ -40,6 +47,18 @@ class ClientPageSection:
 SECTIONS: dict[str, ClientPageSection] = {}
 
 
+@dataclass(frozen=True)
+class ClientPageAction:
+    """A link in the row of actions of the client page (a URL or an anchor on the page)."""
+
+    label: str
+    url: str
+
+
+ActionFunction = Callable[[Any, Client, dt.date], "ClientPageAction | None"]
+ACTIONS: dict[str, tuple[int, ActionFunction]] = {}
+
+
 def client_page_section(order: int) -> Callable[[SectionFunction], SectionFunction]:
     """Register a section of the client's page, shown by ascending ``order``."""
 
@@ -50,6 +69,26 @@ def client_page_section(order: int) -> Callable[[SectionFunction], SectionFuncti
         return function
 
     return decorator
+
+
+def client_page_action(order: int) -> Callable[[ActionFunction], ActionFunction]:
+    """Register an action of the client's page, shown by ascending ``order``."""
+
+    def decorator(function: ActionFunction) -> ActionFunction:
+        ACTIONS[f"{function.__module__}.{function.__qualname__}"] = (order, function)
+        return function
+
+    return decorator
+
+
+def client_page_actions(user, client: Client, today: dt.date) -> list[ClientPageAction]:
+    """The registered actions for this user and client, in order (None ones left out)."""
+    found = (function(user, client, today) for _, function in sorted(ACTIONS.values(), key=_first))
+    return [action for action in found if action is not None]
+
+
+def _first(entry: tuple[int, ActionFunction]) -> int:
+    return entry[0]
 
 
 def discover_client_page_sections() -> None:

@@ -1,8 +1,9 @@
-"""The plans' section of the client's page (see ``clients.client_page``): the current plan."""
+"""The plans' section of the client's page (see ``clients.client_page``): the current plan,
+and a jump to it in the row of actions."""
 
 from __future__ import annotations
 
-from clients.client_page import client_page_section
+from clients.client_page import ClientPageAction, client_page_action, client_page_section
 from imcase.organisation.access import scope_for
 from plans.queries import current_version, goals_of, status_counts
 
@@ -21,3 +22,9 @@ def plan_summary(user, client, today):
         "overdue": version.review_overdue(today) if version else False,
         "can_write": scope_for(user).is_case_worker and client.status == "open",
     }
+
+
+@client_page_action(order=10)
+def plan_link(user, client, today):
+    """A jump to the plan section further down (no query: the section is always shown)."""
+    return ClientPageAction("Integrationsplan", "#integrationsplan")

@@ -1,12 +1,12 @@
-"""Template tags of the clients app: the sections other apps add to the client's page, and
-the panel of person and responsibility."""
+"""Template tags of the clients app: the sections and actions other apps add to the client's
+page, and the panel of person and responsibility."""
 
 from __future__ import annotations
 
 from django import template
 
 from clients.assignments import assignable_staff, assignment_history, can_assign, can_take_over
-from clients.client_page import render_client_page_sections
+from clients.client_page import client_page_actions, render_client_page_sections
 from imcase.organisation.access import scope_for
 
 register = template.Library()
@@ -33,3 +33,9 @@ def client_person_panel(context, client):
         "history": assignment_history(client, limit=5) if case_worker else [],
         "request": context.get("request"),
     }
+
+
+@register.simple_tag
+def registered_client_page_actions(user, client, today):
+    """``{% registered_client_page_actions user client today as actions %}``"""
+    return client_page_actions(user, client, today)

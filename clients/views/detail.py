@@ -1,12 +1,13 @@
-"""The client page: header, counselling window, timeline of contacts and the form to log one;
-editing a contact (optimistic locking, history) and following up a referral."""
+"""The client page: header with the actions, counselling window, the case panel, the paginated
+timeline of contacts and the form to log one; editing a contact (optimistic locking, history)
+and following up a referral."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from clients.services import (
     update_referral_status,
     withdraw_consultation,
 )
+from clients.timeline import PAGE_PARAMETER, page_of_contact, timeline_page
 from clients.views.common import (
     get_client_or_404,
     get_consultation_or_404,
@@ -63,7 +65,7 @@ def consultation_create(request, code):
         consultation = log_consultation(request.user, form.to_input(data["participants"]))
         return Done(
             f"Der Kontakt vom {german_date(consultation.date)} wurde gespeichert.",
-            _contact_url(client, consultation),
+            _contact_url(request.user, client, consultation),
         )
 
     if response := run_form_action(request, form, action):
@@ -95,7 +97,7 @@ def consultation_edit(request, code):
                 )
                 return Done(
                     "Die Änderungen am Kontakt wurden gespeichert.",
-                    _back_url(_still_participating(back_to, saved), saved),
+                    _back_url(request.user, _still_participating(back_to, saved), saved),
                 )
 
             if response := run_form_action(request, form, action):
@@ -132,7 +134,7 @@ def consultation_withdraw(request, code):
         return Done(
             f"Der Kontakt vom {german_date(withdrawn.date)} wurde storniert. Er bleibt im "
             "Verlauf sichtbar und zählt in keiner Auswertung mehr.",
-            _back_url(back_to, withdrawn),
+            _back_url(request.user, back_to, withdrawn),
         )
 
     if response := run_form_action(request, form, action):
@@ -207,7 +209,7 @@ def referral_status(request, pk):
     referral = get_object_or_404(Referral.objects.select_related("consultation"), pk=pk)
     consultation = get_consultation_or_404(request.user, referral.consultation.code)
     participants = consultation.participants.select_related("client")
-    back_url = _back_url(_back_client(request, list(participants)), consultation)
+    back_url = _back_url(request.user, _back_client(request, list(participants)), consultation)
 
     def action(data: dict) -> Done:
         update_referral_status(request.user, referral, data["status"], timezone.localdate())
@@ -225,11 +227,11 @@ def referral_status(request, pk):
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _back_url(back_to: Client | None, consultation: Consultation) -> str:
+def _back_url(user, back_to: Client | None, consultation: Consultation) -> str:
     """Back to the contact on the client page it was opened from, else to the contact itself."""
     if back_to is None:
         return reverse("clients:consultation_edit", kwargs={"code": consultation.code})
-    return _contact_url(back_to, consultation)
+    return _contact_url(user, back_to, consultation)
 
 
 def _render_detail(request, client: Client, form=None) -> HttpResponse:
@@ -239,22 +241,7 @@ def _render_detail(request, client: Client, form=None) -> HttpResponse:
     can_log = scope_for(user).is_case_worker
     if form is None and can_log:
         form = ConsultationCreateForm(client=client, members=members)
-    # Withdrawn contacts stay in the timeline, marked (their rows come from ``all_objects``).
-    consultations = (
-        Consultation.all_objects.visible_to(user)
-        .filter(participants__client=client)
-        .select_related("recorded_by", "withdrawn_by")
-        .prefetch_related(
-            "topics",
-            Prefetch("referrals", queryset=Referral.all_objects.select_related("service")),
-            Prefetch(
-                "participants",
-                queryset=ConsultationParticipant.all_objects.select_related("client").order_by(
-                    "client__last_name", "client__first_name"
-                ),
-            ),
-        )
-    )
+    timeline = timeline_page(user, client, request.GET.get(PAGE_PARAMETER))
     return render(
         request,
         "clients/detail.html",
@@ -264,9 +251,11 @@ def _render_detail(request, client: Client, form=None) -> HttpResponse:
             "user": user,
             "other_members": [m for m in members if m.pk != client.pk],
             "window": _window_info(client, today),
-            "consultations": consultations,
+            "consultations": timeline.object_list,
+            "timeline": timeline,
             "form": form,
-            "form_open": form is not None and form.is_bound,
+            # "?erfassen" opens the form without a script (the header's "Kontakt erfassen").
+            "form_open": form is not None and (form.is_bound or "erfassen" in request.GET),
             "referral_statuses": Referral.Status.choices,
             "can_log": can_log,
         },
@@ -298,8 +287,13 @@ def _window_info(client: Client, today: dt.date) -> dict | None:
     }
 
 
-def _contact_url(client: Client, consultation: Consultation) -> str:
-    return reverse("clients:detail", args=[client.code]) + f"#kontakt-{consultation.code}"
+def _contact_url(user, client: Client, consultation: Consultation) -> str:
+    """The contact on its client's page, on the timeline page that shows it."""
+    url = reverse("clients:detail", args=[client.code])
+    page = page_of_contact(user, client, consultation)
+    if page > 1:
+        url += f"?{PAGE_PARAMETER}={page}"
+    return url + f"#kontakt-{consultation.code}"
 
 
 def _back_client(request, participants: list[ConsultationParticipant]) -> Client | None:

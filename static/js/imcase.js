@@ -7,4 +7,21 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+
+  // A link to a collapsed part of the page (<details>) opens it in place; without a script the
+  // link still leads there (or to a URL that renders it open).
+  document.querySelectorAll("a[data-open-details]").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      const details = document.getElementById(link.dataset.openDetails);
+      if (!details) {
+        return;
+      }
+      event.preventDefault();
+      details.open = true;
+      const href = link.getAttribute("href");
+      const section = href.startsWith("#") ? document.getElementById(href.slice(1)) : null;
+      (section || details).scrollIntoView({ block: "start" });
+      (details.querySelector("summary") || details).focus({ preventScroll: true });
+    });
+  });
 });
