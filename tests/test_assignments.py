@@ -258,9 +258,10 @@ def test_team_lead_home_shows_unassigned_count_and_open_cases_per_vza(world, cli
     assert "Nicht zugeordnete offene Fälle" in content
     assert "?zuordnung=keine" in content
     # owner: one open case on 0.5 VZÄ = 2.0 per VZÄ
-    assert '<td>0.50</td><td class="text-end">1</td><td class="text-end">2.0</td>' in (
-        content.replace("0,50", "0.50").replace("2,0", "2.0")
-    )
+    assert (
+        '<td data-label="VZÄ">0.50</td><td data-label="offene Fälle" class="text-end">1</td>'
+        '<td data-label="Fälle je VZÄ" class="text-end">2.0</td>'
+    ) in (content.replace("0,50", "0.50").replace("2,0", "2.0"))
 
 
 def test_manager_home_shows_new_person_and_the_unassigned(world, client, unassigned):

@@ -146,7 +146,16 @@ def test_an_edited_old_contact_returns_to_its_timeline_page(client, world):
             "interpreter_language": "",
             "note": "nachgetragen",
             "next_appointment": "",
+            "participants": [str(p.client_id) for p in old.participants.all()],
             "version": str(old.version),
+            **{
+                key: value
+                for n, referral in enumerate(old.referrals.order_by("pk"), start=1)
+                for key, value in (
+                    (f"referral_{n}_service", str(referral.service_id)),
+                    (f"referral_{n}_note", referral.note),
+                )
+            },
         },
     )
 
