@@ -1,33 +1,58 @@
 """States of a person *as they were on a day*, read from the dated history, not from today's
-values: the municipality he lived in (from the dated moves) and whether his case was closed
-(from the case status changes). Expressions for querysets, so counts stay one query.
+values: the municipality he lived in (the dated moves), whether his case was closed (the case
+status changes) and how long his counselling window ran (an extension counts from the day it
+was approved). Expressions and conditions for querysets, so counts stay one query.
 
 Reporting (the Kennzahlentabelle of a year) and funding (the lists of a Stichtag) both count
 "as on a day"; they use these, so a change dated later never alters a figure of the past.
+Rows written before the history was kept (or by a bulk import) have no history rows; then
+today's values stand in, read as of the day (a closing date after the day is not a closing
+yet).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, IntegerField, OuterRef, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
+from django.utils import timezone
 
-from clients.models import Move
+from clients.models import CaseStatusChange, Client, Move, WindowExtension
+from clients.window import YEARS, add_years
+
+CLOSED = Client.Status.CLOSED
+OPEN = Client.Status.OPEN
 
 
 def _prefix(path: str) -> str:
     return f"{path}__" if path else ""
 
 
+def _client_ref(client_path: str) -> OuterRef:
+    return OuterRef(f"{_prefix(client_path)}id" if client_path else "pk")
+
+
 def municipality_on(day: dt.date, client_path: str = "") -> Expression:
     """The municipality the client lived in at the end of ``day``: his current municipality,
     or, if he moved after ``day``, the one he left with his first move after it (a move on
     ``day`` itself counts: he lived in the new municipality that evening)."""
-    client_id = f"{_prefix(client_path)}id" if client_path else "pk"
     later_move = (
-        Move.objects.filter(client_id=OuterRef(client_id), moved_on__gt=day)
+        Move.objects.filter(client_id=_client_ref(client_path), moved_on__gt=day)
         .order_by("moved_on", "pk")
         .values("from_municipality_id")[:1]
     )
@@ -35,4 +60,81 @@ def municipality_on(day: dt.date, client_path: str = "") -> Expression:
         Subquery(later_move),
         F(f"{_prefix(client_path)}municipality_id"),
         output_field=IntegerField(),
+    )
+
+
+# --- case status ------------------------------------------------------------------------------
+
+
+def _latest_change(client_path: str, **on) -> Subquery:
+    return CaseStatusChange.objects.filter(client_id=_client_ref(client_path), **on).order_by(
+        "-valid_from", "-pk"
+    )
+
+
+def case_status_on(day: dt.date, client_path: str = "") -> Expression:
+    """``open`` or ``closed`` at the end of ``day``."""
+    p = _prefix(client_path)
+    latest = _latest_change(client_path, valid_from__lte=day).values("status")[:1]
+    today = Case(When(**{f"{p}closed_on__lte": day}, then=Value(CLOSED)), default=Value(OPEN))
+    return Coalesce(Subquery(latest), today, output_field=CharField())
+
+
+def closed_on_as_of(day: dt.date, client_path: str = "") -> Expression:
+    """The date of the closing in force at the end of ``day`` (with ``case_status_on``)."""
+    latest = _latest_change(client_path, valid_from__lte=day).values("valid_from")[:1]
+    return Coalesce(
+        Subquery(latest), F(f"{_prefix(client_path)}closed_on"), output_field=DateField()
+    )
+
+
+def closed_reason_as_of(day: dt.date, client_path: str = "") -> Expression:
+    latest = _latest_change(client_path, valid_from__lte=day).values("reason")[:1]
+    return Coalesce(
+        Subquery(latest), F(f"{_prefix(client_path)}closed_reason"), output_field=CharField()
+    )
+
+
+def closed_before_q(day: dt.date, client_path: str = "") -> Q:
+    """The case was closed at the end of the day before ``day`` (a closing on ``day`` itself
+    does not count yet)."""
+    return Q(Exact(case_status_on(day - dt.timedelta(days=1), client_path), CLOSED))
+
+
+def reopened_between_q(start: dt.date, end: dt.date, client_path: str = "") -> Q:
+    return Q(
+        Exists(
+            CaseStatusChange.objects.filter(
+                client_id=_client_ref(client_path), status=OPEN, valid_from__range=(start, end)
+            )
+        )
+    )
+
+
+# --- counselling window -----------------------------------------------------------------------
+
+
+def _earliest_start_reaching(day: dt.date) -> dt.date:
+    """The earliest window start whose unextended window still contains ``day``."""
+    start = add_years(day, -YEARS)
+    return start if add_years(start, YEARS) >= day else start + dt.timedelta(days=1)
+
+
+def window_reaches_q(day: dt.date, known_on: dt.date | None = None, client_path: str = "") -> Q:
+    """The last counselling day, as known at the end of ``known_on`` (default: ``day``), is
+    ``day`` or later: an extension approved after ``known_on`` does not lengthen it yet."""
+    p = _prefix(client_path)
+    known_on = known_on or day
+    end_of_day = timezone.make_aware(
+        dt.datetime.combine(known_on + dt.timedelta(days=1), dt.time())
+    )
+    approved_later = Exists(
+        WindowExtension.objects.filter(
+            client_id=_client_ref(client_path),
+            decision=WindowExtension.Decision.APPROVED,
+            decided_at__gte=end_of_day,
+        )
+    )
+    return Q(**{f"{p}window_end__gte": day}) & (
+        ~Q(approved_later) | Q(**{f"{p}window_start__gte": _earliest_start_reaching(day)})
     )

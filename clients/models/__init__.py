@@ -1,4 +1,5 @@
 from clients.models.client import (
+    CaseStatusChange,
     Client,
     ClientQuerySet,
     Consent,
@@ -16,6 +17,7 @@ from clients.models.consultation import (
 from clients.models.imports import ImportJob, ImportJobQuerySet
 
 __all__ = [
+    "CaseStatusChange",
     "Client",
     "ClientQuerySet",
     "Consent",
