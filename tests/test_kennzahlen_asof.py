@@ -17,10 +17,12 @@ from django.db.models import F
 
 from clients import services as client_services
 from clients.models import Client, Referral, WindowExtension
-from imcase.organisation.models import Role, StaffChange, StaffMember
+from imcase.organisation.models import Municipality, Role, StaffChange, StaffMember
 from plans import services as plan_services
-from plans.models import Goal, GoalStatus, GoalStatusChange
+from plans.models import Goal, GoalField, GoalStatus, GoalStatusChange
+from reporting.dashboard import Dashboard, Filters
 from reporting.kennzahlen.table import compute_table
+from reporting.scoping import figures_scope_or_404
 from reporting.xlsx import COVER
 from tests.factories import ClientFactory
 from tests.test_kennzahlen import _workbook
@@ -110,6 +112,8 @@ def _change_everything_after_the_year(world) -> None:
 
     # a move after the year, to the other provider's municipality
     client_services.record_move(owner, c1, world.other_town, D(2026, 2, 1))
+    kleindorf = Municipality.objects.get(name="Kleindorf")
+    client_services.record_move(owner, altstadt_client, kleindorf, D(2026, 2, 15))
 
     # the referral to the JMD, attended in 2025, turns out not attended in January
     referral = Referral.objects.get(service__name__startswith="Jugendmigrationsdienst")
@@ -156,6 +160,39 @@ def test_every_cell_of_a_past_year_stays_when_later_dated_changes_come(world, tm
     assert [line.values for line in table_before.lines()] == [
         line.values for line in table_after.lines()
     ]
+
+
+def _year_charts(world) -> dict:
+    """The dashboard's charts of 2025 ("im Jahr"), for the Kreis and for Altstadt."""
+    found = {}
+    for municipality in (None, world.town):
+        board = Dashboard(
+            figures_scope_or_404(world.office),
+            Filters(year=YEAR, municipality=municipality),
+            dt.date(2026, 3, 2),
+        )
+        fields = list(GoalField.objects.filter(active=True).order_by("position", "name"))
+        for chart in (
+            board.contacts_per_month(),
+            board.goals_reached(fields),
+            board.independence(fields),
+        ):
+            found[(municipality and municipality.name, chart.key)] = list(chart.rows)
+    return found
+
+
+@pytest.mark.today(TODAY)
+def test_the_dashboards_charts_of_a_past_year_stay_too(world):
+    build_scenario(world)
+    _late_extension(world)
+    before = _year_charts(world)
+    # Altstadt's contacts of 2025: world.client's in January and March, c1's and c2's in
+    # February (both move away in 2026)
+    assert [n for _, n in before[("Altstadt", "kontakte")][:3]] == [1, 1, 1]
+
+    _change_everything_after_the_year(world)
+
+    assert _year_charts(world) == before
 
 
 @pytest.mark.today(TODAY)

@@ -122,15 +122,15 @@ FIGURES = (
         "Sondierungsgespräche (neu)",
         "zielgruppe",
         qc.exploratory_talks,
-        f"Sondierungsgespräche unter den {CONTACT}.",
+        "Sondierungsgespräche unter den Beratungskontakten wie K01.",
     ),
     Kennzahl(
         "Z07",
         "Haushalte mit mehreren Personen",
         "zielgruppe",
         q.households,
-        "Haushalte mit mindestens zwei Personen, die am 31.12. in der Zielgruppe sind; "
-        "im Kreis jeder Haushalt einmal.",
+        "Haushalte mit mindestens zwei Personen, die am 31.12. in der Zielgruppe sind "
+        "(Haushaltszugehörigkeit am Tag der Auswertung); im Kreis jeder Haushalt einmal.",
         additive=False,
     ),
     Kennzahl(
