@@ -63,6 +63,21 @@ def municipality_on(day: dt.date, client_path: str = "") -> Expression:
     )
 
 
+def recorded_on(field: str, day: dt.date, output_field, client_path: str = "") -> Expression:
+    """A field of the person without a date of its own (the residence status), as recorded at
+    the end of ``day``: from the person's change history, the latest version saved by then;
+    the first version counts from the beginning (a person entered later, with earlier dates,
+    is read as first entered); without history, today's value."""
+    end_of_day = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    then = (
+        Client.history.filter(id=_client_ref(client_path))
+        .filter(Q(history_date__lt=end_of_day) | Q(history_type="+"))
+        .order_by("-history_date", "-history_id")
+        .values(field)[:1]
+    )
+    return Coalesce(Subquery(then), F(f"{_prefix(client_path)}{field}"), output_field=output_field)
+
+
 # --- case status ------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from django.db.models import F
 
 from clients import services as client_services
 from clients.models import Client, Referral, WindowExtension
+from clients.models.client import ResidenceStatus
 from imcase.organisation.models import Municipality, Role, StaffChange, StaffMember
 from plans import services as plan_services
 from plans.models import Goal, GoalField, GoalStatus, GoalStatusChange
@@ -111,6 +112,10 @@ def _change_everything_after_the_year(world) -> None:
     client_services.reopen_case(owner, c10, today=D(2026, 2, 2))
 
     # a move after the year, to the other provider's municipality
+    # c1's Duldung becomes a residence permit in February
+    c1.refresh_from_db()
+    c1.residence_status = ResidenceStatus.PROTECTION
+    client_services.save_client(owner, c1, c1.version)
     client_services.record_move(owner, c1, world.other_town, D(2026, 2, 1))
     kleindorf = Municipality.objects.get(name="Kleindorf")
     client_services.record_move(owner, altstadt_client, kleindorf, D(2026, 2, 15))

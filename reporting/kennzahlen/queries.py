@@ -66,6 +66,7 @@ from django.utils import timezone
 from clients.asof import (
     closed_before_q,
     municipality_on,
+    recorded_on,
     reopened_between_q,
     window_reaches_q,
 )
@@ -426,7 +427,9 @@ def persons_by_nationality(period: Period) -> Measure:
 
 
 def persons_by_residence_status(period: Period) -> Measure:
-    return count_rows(clients_on_31_december(period), "residence_status", via=period)
+    """By the residence status as recorded on 31.12. (a later change leaves the year as is)."""
+    status = recorded_on("residence_status", period.end, CharField())
+    return count_rows(clients_on_31_december(period), status, via=period)
 
 
 def persons_by_arrival_kind(period: Period) -> Measure:

@@ -176,7 +176,7 @@ FIGURES = (
         "Personen nach Aufenthaltsstatus",
         "merkmale",
         q.persons_by_residence_status,
-        "Personen wie Z01.",
+        "Personen wie Z01, nach Aufenthaltsstatus laut Erfassung am 31.12.",
         rows=choices(ResidenceStatus),
         total_label="insgesamt",
     ),
