@@ -221,6 +221,11 @@ def update_dates(
         version = _current(plan)
         if version.goals.filter(target_date__lt=agreed_on).exists():
             raise ServiceError("Ein Ziel hat ein Zieldatum vor dem neuen Datum der Vereinbarung.")
+        if agreed_on < version.agreed_on:
+            # The goals' first status held from the agreement: it moves with an earlier date.
+            GoalStatusChange.objects.filter(
+                goal__version=version, valid_from=version.agreed_on
+            ).update(valid_from=agreed_on)
         version.agreed_on = agreed_on
         version.next_review_on = next_review_on
         version.save(update_fields=["agreed_on", "next_review_on"])
