@@ -8,10 +8,12 @@ history was kept get it reconstructed before their first change.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +22,7 @@ from clients import services as client_services
 from clients.asof import case_status_on, municipality_on
 from clients.models import Client
 from imcase.errors import ServiceError
-from imcase.organisation.models import Role, StaffMember
+from imcase.organisation.models import Role, StaffChange, StaffMember
 from plans import services as plan_services
 from plans.models import Evaluation, GoalStatus, Plan, initial_status_history
 from tests.factories import ClientFactory, GoalFactory, PlanFactory, goal_field
@@ -244,3 +246,35 @@ def test_the_administrator_sees_a_staff_members_history_but_cannot_edit_it(world
     page = response.content.decode()
     assert "Verlauf (Rolle, Träger, VZÄ, Qualifikation)" in page
     assert 'name="changes-0-vza"' not in page  # read-only
+
+
+# --- the data migrations seed the histories from today's values -------------------------------
+
+
+def _migration(name: str):
+    return importlib.import_module(name)
+
+
+def test_the_migrations_seed_goals_cases_and_staff_from_todays_values(world):
+    plan = PlanFactory(client=world.client, version__agreed_on=D(2025, 2, 1))
+    goal = GoalFactory(version=plan.versions.get(), field=goal_field("Sprache"), status="erreicht")
+    Evaluation.objects.create(
+        goal=goal, evaluated_on=D(2025, 9, 1), result="erreicht", recorded_by=world.owner
+    )
+    closed = ClientFactory(
+        municipality=world.town, status="closed", closed_on=D(2025, 7, 1), closed_reason="other"
+    )
+    StaffChange.objects.all().delete()
+
+    _migration("plans.migrations.0003_goal_status_history").seed_goal_history(apps, None)
+    _migration("clients.migrations.0007_case_status_history").seed_closings(apps, None)
+    _migration("imcase.organisation.migrations.0002_staff_change_history").seed_staff_history(
+        apps, None
+    )
+
+    assert _history(goal) == [(D(2025, 2, 1), "vereinbart"), (D(2025, 9, 1), "erreicht")]
+    assert list(closed.status_changes.values_list("valid_from", "status", "reason")) == [
+        (D(2025, 7, 1), "closed", "other")
+    ]
+    assert StaffChange.objects.count() == StaffMember.objects.count()
+    assert not StaffChange.objects.exclude(valid_from=None).exists()
