@@ -112,6 +112,10 @@ def _change_everything_after_the_year(world) -> None:
     client_services.reopen_case(owner, c10, today=D(2026, 2, 2))
 
     # a move after the year, to the other provider's municipality
+    # c2 leaves the household she shares with c1
+    c2 = Client.objects.get(birth_date=D(2008, 1, 1))
+    c2.household = None
+    client_services.save_client(owner, c2, c2.version)
     # c1's Duldung becomes a residence permit in February
     c1.refresh_from_db()
     c1.residence_status = ResidenceStatus.PROTECTION

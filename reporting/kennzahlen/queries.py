@@ -379,26 +379,44 @@ def persons_counselled(period: Period) -> Measure:
     return Measure(rows, Count("client_id", distinct=True))
 
 
+HOUSEHOLD = "household_then"
+
+
+def _household_then(period: Period) -> Coalesce:
+    """The household as recorded on 31.12. (membership has no date of its own)."""
+    return recorded_on("household_id", period.end, IntegerField())
+
+
 def _other_household_member(period: Period) -> Exists:
+    """Another person of the same household (as on 31.12.) in the target group on 31.12.;
+    candidates are those in the household today or ever recorded in it (indexed lookups)."""
+    household = OuterRef(HOUSEHOLD)
+    ever_in = Client.history.filter(household_id=OuterRef(household)).values("id")
     return Exists(
-        Client.objects.filter(
-            on_31_december_q(period), household_id=OuterRef("household_id")
-        ).exclude(pk=OuterRef("pk"))
+        Client.objects.filter(Q(household_id=household) | Q(pk__in=ever_in))
+        .filter(on_31_december_q(period))
+        .annotate(**{HOUSEHOLD: _household_then(period)})
+        .filter(**{HOUSEHOLD: household})
+        .exclude(pk=OuterRef("pk"))
     )
+
+
+def _with_household(period: Period) -> QuerySet:
+    return clients_on_31_december(period).annotate(**{HOUSEHOLD: _household_then(period)})
 
 
 def households(period: Period) -> Measure:
     """Households with at least two persons in the target group on 31.12."""
-    rows = clients_on_31_december(period).filter(
-        _other_household_member(period), household__isnull=False
+    rows = _with_household(period).filter(
+        _other_household_member(period), **{f"{HOUSEHOLD}__isnull": False}
     )
-    return Measure(with_provider(rows, period), Count("household_id", distinct=True))
+    return Measure(with_provider(rows, period), Count(HOUSEHOLD, distinct=True))
 
 
 def single_persons(period: Period) -> Measure:
     """Persons in the target group on 31.12. without another household member who is too."""
-    rows = clients_on_31_december(period).filter(
-        Q(household__isnull=True) | ~_other_household_member(period)
+    rows = _with_household(period).filter(
+        Q(**{f"{HOUSEHOLD}__isnull": True}) | ~_other_household_member(period)
     )
     return count_rows(rows, via=period)
 

@@ -130,7 +130,7 @@ FIGURES = (
         "zielgruppe",
         q.households,
         "Haushalte mit mindestens zwei Personen, die am 31.12. in der Zielgruppe sind "
-        "(Haushaltszugehörigkeit am Tag der Auswertung); im Kreis jeder Haushalt einmal.",
+        "(Haushaltszugehörigkeit laut Erfassung am 31.12.); im Kreis jeder Haushalt einmal.",
         additive=False,
     ),
     Kennzahl(
@@ -139,8 +139,8 @@ FIGURES = (
         "zielgruppe",
         q.single_persons,
         "Personen der Zielgruppe am 31.12. (wie Z01), die keinem Haushalt zugeordnet sind oder "
-        "deren Haushalt am 31.12. kein weiteres Mitglied in der Zielgruppe hat; Haushalt am Tag "
-        "der Auswertung.",
+        "deren Haushalt am 31.12. kein weiteres Mitglied in der Zielgruppe hat "
+        "(Haushaltszugehörigkeit laut Erfassung am 31.12.).",
     ),
     # --- Merkmale (Stichtag 31.12.) --------------------------------------------------------
     Kennzahl(
