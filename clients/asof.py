@@ -33,7 +33,8 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from clients.models import CaseStatusChange, Client, Move, WindowExtension
-from clients.window import YEARS, add_years
+from clients.models.client import ResidenceStatus
+from clients.window import EXTENSION_YEARS, YEARS, add_years
 
 CLOSED = Client.Status.CLOSED
 OPEN = Client.Status.OPEN
@@ -129,27 +130,68 @@ def reopened_between_q(start: dt.date, end: dt.date, client_path: str = "") -> Q
 # --- counselling window -----------------------------------------------------------------------
 
 
-def _earliest_start_reaching(day: dt.date) -> dt.date:
-    """The earliest window start whose unextended window still contains ``day``."""
-    start = add_years(day, -YEARS)
-    return start if add_years(start, YEARS) >= day else start + dt.timedelta(days=1)
+def _earliest_start_reaching(day: dt.date, years: int = YEARS) -> dt.date:
+    """The earliest window start whose window of ``years`` still contains ``day``."""
+    start = add_years(day, -years)
+    return start if add_years(start, years) >= day else start + dt.timedelta(days=1)
 
 
-def window_reaches_q(day: dt.date, known_on: dt.date | None = None, client_path: str = "") -> Q:
-    """The last counselling day, as known at the end of ``known_on`` (default: ``day``), is
-    ``day`` or later: an extension approved after ``known_on`` does not lengthen it yet."""
-    p = _prefix(client_path)
-    known_on = known_on or day
-    end_of_day = timezone.make_aware(
-        dt.datetime.combine(known_on + dt.timedelta(days=1), dt.time())
-    )
-    approved_later = Exists(
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
+def _approved(client_path: str, **decided) -> Exists:
+    return Exists(
         WindowExtension.objects.filter(
             client_id=_client_ref(client_path),
             decision=WindowExtension.Decision.APPROVED,
-            decided_at__gte=end_of_day,
+            **decided,
         )
     )
+
+
+def window_reaches_q(day: dt.date, known_on: dt.date | None = None, client_path: str = "") -> Q:
+    """The stored last counselling day, as known at the end of ``known_on`` (default: ``day``),
+    is ``day`` or later: an extension approved after ``known_on`` does not lengthen it yet."""
+    p = _prefix(client_path)
+    approved_later = _approved(client_path, decided_at__gte=_end_of(known_on or day))
     return Q(**{f"{p}window_end__gte": day}) & (
         ~Q(approved_later) | Q(**{f"{p}window_start__gte": _earliest_start_reaching(day)})
     )
+
+
+def window_covers_q(
+    started_by: dt.date, reaches: dt.date, known_on: dt.date, client_path: str = ""
+) -> Q:
+    """In the target group with a counselling window, as known at the end of ``known_on``,
+    that started by ``started_by`` and whose last day is ``reaches`` or later.
+
+    Assigned to AU: the stored window (from the assignment date). A § 24 person without an
+    assignment: the window from case opening while his residence status, as recorded then,
+    was § 24 — so a later change of status (which clears the stored window) leaves the past
+    as it was.
+    """
+    p = _prefix(client_path)
+    assigned = Q(
+        **{f"{p}assignment_date__isnull": False, f"{p}window_start__lte": started_by}
+    ) & window_reaches_q(reaches, known_on, client_path)
+    status_then = recorded_on("residence_status", known_on, CharField(), client_path)
+    approved_by_then = _approved(client_path, decided_at__lt=_end_of(known_on))
+    ukraine = (
+        Q(**{f"{p}assignment_date__isnull": True, f"{p}opened_on__lte": started_by})
+        & Q(Exact(status_then, ResidenceStatus.UKRAINE))
+        & (
+            Q(**{f"{p}opened_on__gte": _earliest_start_reaching(reaches)})
+            | (
+                Q(approved_by_then)
+                & Q(
+                    **{
+                        f"{p}opened_on__gte": _earliest_start_reaching(
+                            reaches, YEARS + EXTENSION_YEARS
+                        )
+                    }
+                )
+            )
+        )
+    )
+    return assigned | ukraine

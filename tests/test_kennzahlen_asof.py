@@ -112,6 +112,10 @@ def _change_everything_after_the_year(world) -> None:
     client_services.reopen_case(owner, c10, today=D(2026, 2, 2))
 
     # a move after the year, to the other provider's municipality
+    # the § 24 person without assignment gets another status: his stored window is cleared
+    c3 = Client.objects.get(nationality="UKR")
+    c3.residence_status = ResidenceStatus.PROTECTION
+    client_services.save_client(owner, c3, c3.version)
     # c2 leaves the household she shares with c1
     c2 = Client.objects.get(birth_date=D(2008, 1, 1))
     c2.household = None
@@ -214,6 +218,7 @@ def test_the_changes_are_real_today_and_go_on_record(world, tmp_path):
 
     late.refresh_from_db()
     assert late.window_end == D(2026, 6, 1)
+    assert Client.objects.get(nationality="UKR").window_start is None
     c11 = Client.objects.get(status_changes__valid_from=D(2026, 2, 1))
     assert c11.status == Client.Status.OPEN
     assert list(c11.status_changes.values_list("valid_from", "status")) == [

@@ -9,7 +9,8 @@ aggregates it in one SQL query; nothing loops over clients.
 Definitions (year Y, 01.01.–31.12.):
 
 - **Target group** (*Zielgruppe*): a person assigned to AU (``assignment_date`` set) or under
-  § 24 AufenthG — ``Client.is_target_group``.
+  § 24 AufenthG — ``Client.is_target_group``; the § 24 status as recorded on 31.12., with the
+  window from case opening (``clients.asof.window_covers_q``).
 - **As on 31 December**: every state that can change later is read from its dated history as
   it was on 31.12. (``clients.asof``, ``GoalStatusChange``, ``StaffChange``, the referral's
   history), so a change dated after the year never alters the year's figures.
@@ -68,10 +69,9 @@ from clients.asof import (
     municipality_on,
     recorded_on,
     reopened_between_q,
-    window_reaches_q,
+    window_covers_q,
 )
 from clients.models import Client, ConsultationParticipant
-from clients.models.client import ResidenceStatus
 from clients.window import add_years
 from imcase.organisation.models import Provider, ProviderArea, Role, StaffChange, StaffMember
 
@@ -209,24 +209,17 @@ def with_provider(rows: QuerySet, period: Period) -> QuerySet:
     return rows.annotate(**{PROVIDER: Subquery(area, output_field=IntegerField())})
 
 
-def target_group_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}assignment_date__isnull": False}) | Q(
-        **{f"{prefix}residence_status": ResidenceStatus.UKRAINE}
-    )
-
-
 def _path(prefix: str) -> str:
     return prefix.removesuffix("__")
 
 
 def on_31_december_q(period: Period, prefix: str = "") -> Q:
     """In the target group on 31.12. (see the module docstring), as it was on 31.12."""
+    path = _path(prefix)
     return (
         Q(**{f"{prefix}landkreis_id": period.landkreis_id})
-        & target_group_q(prefix)
-        & Q(**{f"{prefix}window_start__lte": period.end})
-        & window_reaches_q(period.end, client_path=_path(prefix))
-        & ~closed_before_q(period.end, _path(prefix))
+        & window_covers_q(period.end, period.end, period.end, path)
+        & ~closed_before_q(period.end, path)
     )
 
 
@@ -235,9 +228,7 @@ def during_year_q(period: Period, prefix: str = "") -> Q:
     path = _path(prefix)
     return (
         Q(**{f"{prefix}landkreis_id": period.landkreis_id})
-        & target_group_q(prefix)
-        & Q(**{f"{prefix}window_start__lte": period.end})
-        & window_reaches_q(period.start, known_on=period.end, client_path=path)
+        & window_covers_q(period.end, period.start, period.end, path)
         & (
             ~closed_before_q(period.start, path)
             | reopened_between_q(period.start, period.end, path)
