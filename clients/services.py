@@ -17,6 +17,7 @@ from django.utils import timezone
 from clients.assignments import record_release
 from clients.duplicates import AKTENZEICHEN, Clash
 from clients.models import (
+    CaseStatusChange,
     Client,
     Consent,
     Consultation,
@@ -161,10 +162,19 @@ def close_case(actor, client: Client, reason: str, closed_on: dt.date) -> Client
             raise ServiceError("Bitte wählen Sie einen Grund für die Ausleitung.")
         if closed_on > timezone.localdate():
             raise ServiceError("Das Datum der Ausleitung darf nicht in der Zukunft liegen.")
+        reopened = client.status_changes.filter(valid_from__gt=closed_on).order_by("-valid_from")
+        if reopened.exists():
+            raise ServiceError(
+                "Die Ausleitung kann nicht vor der Wiedereröffnung des Falls am "
+                f"{german_date(reopened[0].valid_from)} liegen."
+            )
         client.status = Client.Status.CLOSED
         client.closed_reason = reason
         client.closed_on = closed_on
         client.save_new_version("status", "closed_reason", "closed_on")
+        CaseStatusChange.objects.create(
+            client=client, valid_from=closed_on, status=Client.Status.CLOSED, reason=reason
+        )
         record(actor, AuditEntry.Action.CHANGE, client, label=client.aktenzeichen, event="closed")
     return client
 
@@ -180,10 +190,20 @@ def reopen_case(actor, client: Client, today: dt.date | None = None) -> Client:
             raise ServiceError(
                 "Der Fall kann nur innerhalb des Beratungszeitraums wieder eröffnet werden."
             )
+        if client.closed_on is not None and not client.status_changes.exists():
+            # A case closed before the history was kept (or by a bulk import): its closing
+            # goes on record first, so the years before the reopening keep it closed.
+            CaseStatusChange.objects.create(
+                client=client,
+                valid_from=client.closed_on,
+                status=Client.Status.CLOSED,
+                reason=client.closed_reason,
+            )
         client.status = Client.Status.OPEN
         client.closed_reason = ""
         client.closed_on = None
         client.save_new_version("status", "closed_reason", "closed_on")
+        CaseStatusChange.objects.create(client=client, valid_from=today, status=Client.Status.OPEN)
         record(actor, AuditEntry.Action.CHANGE, client, label=client.aktenzeichen, event="reopened")
     return client
 

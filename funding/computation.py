@@ -2,9 +2,11 @@
 
 The rule for step 1 (drawing the lists from the client data): a person counts for a
 municipality if the Kreis assigned them to AU by **Zuweisung** or **Familiennachzug** with an
-assignment date inside the Betrachtungszeitraum; the municipality is the person's **current**
-municipality (``Client.municipality``), because the municipality checks the list against its
-own population register and strikes whoever had left by the end of the period. Closed cases
+assignment date inside the Betrachtungszeitraum; the municipality is the one the person
+**lived in on the Stichtag** (``FundingYear.reference_date``, read from the dated moves), not
+his municipality today: a move after the Stichtag does not take him off that list, a move on
+or before it puts him on the new municipality's list. The municipality checks the list against
+its own population register and strikes whoever had left by the end of the period. Closed cases
 count too: the count is about assignments, not about counselling. Children born in AU are not
 in the client data as assignments; the municipality adds them to its list (step 3).
 
@@ -23,6 +25,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
+from clients.asof import municipality_on
 from clients.models import Client
 from funding.models import Allocation, FundingYear, PersonList
 from funding.split import SplitError, SplitLine, split_amount
@@ -42,6 +45,20 @@ def clients_in_period(landkreis_id: int, start: dt.date, end: dt.date) -> QueryS
     )
 
 
+STICHTAG_MUNICIPALITY = "stichtag_municipality_id"
+
+
+def clients_by_stichtag_municipality(
+    landkreis_id: int, start: dt.date, end: dt.date, stichtag: dt.date
+) -> QuerySet:
+    """``clients_in_period`` with each person's municipality on the Stichtag as
+    ``stichtag_municipality_id``: the one place that says under which municipality a person
+    is listed and counted."""
+    return clients_in_period(landkreis_id, start, end).annotate(
+        **{STICHTAG_MUNICIPALITY: municipality_on(stichtag)}
+    )
+
+
 @dataclass(frozen=True)
 class CountRow:
     municipality_id: int
@@ -56,8 +73,12 @@ def person_counts(
     period_start: dt.date,
     period_end: dt.date,
     funding_year: FundingYear | None = None,
+    stichtag: dt.date | None = None,
 ) -> list[CountRow]:
-    """Persons per municipality of the Kreis, ordered by AGS (three queries)."""
+    """Persons per municipality of the Kreis, ordered by AGS (three queries). The Stichtag is
+    ``stichtag``, else the funding year's, else the end of the period."""
+    if stichtag is None:
+        stichtag = funding_year.reference_date if funding_year is not None else period_end
     from_lists: dict[int, int] = {}
     if funding_year is not None:
         lists = PersonList.objects.filter(funding_year=funding_year).annotate(
@@ -65,10 +86,10 @@ def person_counts(
         )
         from_lists = {row.municipality_id: row.persons for row in lists}
     from_data = dict(
-        clients_in_period(landkreis.pk, period_start, period_end)
-        .values("municipality_id")
+        clients_by_stichtag_municipality(landkreis.pk, period_start, period_end, stichtag)
+        .values(STICHTAG_MUNICIPALITY)
         .annotate(persons=Count("pk"))
-        .values_list("municipality_id", "persons")
+        .values_list(STICHTAG_MUNICIPALITY, "persons")
     )
     rows = []
     for municipality in Municipality.objects.filter(landkreis=landkreis).order_by("ags"):

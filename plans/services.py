@@ -29,10 +29,12 @@ from plans.models import (
     Goal,
     GoalField,
     GoalStatus,
+    GoalStatusChange,
     IndependenceRating,
     Plan,
     PlanVersion,
     Step,
+    initial_status_history,
 )
 
 __all__ = [
@@ -111,6 +113,18 @@ def _bump(actor, plan: Plan, event: str, **detail) -> None:
     client = plan.client
     record(
         actor, AuditEntry.Action.CHANGE, client, label=client.aktenzeichen, event=event, **detail
+    )
+
+
+def _ensure_status_history(goal: Goal) -> None:
+    """A goal recorded before its status history was kept (or by a bulk insert) gets its
+    history reconstructed before the first change, so earlier years keep their status."""
+    if goal.status_changes.exists():
+        return
+    carried = goal.carried_from.status if goal.carried_from_id else None
+    GoalStatusChange.objects.bulk_create(
+        GoalStatusChange(goal=goal, valid_from=valid_from, status=status)
+        for valid_from, status in initial_status_history(goal, goal.evaluations.all(), carried)
     )
 
 
@@ -207,6 +221,11 @@ def update_dates(
         version = _current(plan)
         if version.goals.filter(target_date__lt=agreed_on).exists():
             raise ServiceError("Ein Ziel hat ein Zieldatum vor dem neuen Datum der Vereinbarung.")
+        if agreed_on < version.agreed_on:
+            # The goals' first status held from the agreement: it moves with an earlier date.
+            GoalStatusChange.objects.filter(
+                goal__version=version, valid_from=version.agreed_on
+            ).update(valid_from=agreed_on)
         version.agreed_on = agreed_on
         version.next_review_on = next_review_on
         version.save(update_fields=["agreed_on", "next_review_on"])
@@ -258,6 +277,9 @@ def continue_plan(
             )
             for goal in open_goals
         )
+        GoalStatusChange.objects.bulk_create(
+            GoalStatusChange(goal=copy, valid_from=agreed_on, status=copy.status) for copy in copies
+        )
         Step.objects.bulk_create(
             Step(
                 goal=copy,
@@ -290,6 +312,7 @@ def add_goal(actor, version: PlanVersion, data: GoalInput, expected_lock: int) -
             target_date=data.target_date,
             status=data.status,
         )
+        GoalStatusChange.objects.create(goal=goal, valid_from=version.agreed_on, status=goal.status)
         _bump(actor, plan, "plan_goal_added", goal=str(goal.code))
     return goal
 
@@ -302,6 +325,14 @@ def update_goal(actor, goal: Goal, data: GoalInput, expected_lock: int) -> Goal:
         goal = Goal.objects.get(pk=goal.pk)
         version = _current(plan, goal.version)
         text = _check_goal(data, version)
+        if data.status != goal.status:
+            # An edit has no date of its own: the new status holds from the day of the edit.
+            _ensure_status_history(goal)
+            GoalStatusChange.objects.create(
+                goal=goal,
+                valid_from=max(timezone.localdate(), version.agreed_on),
+                status=data.status,
+            )
         goal.part = data.part
         goal.field = data.field
         goal.text = text
@@ -378,7 +409,8 @@ def evaluate_goal(
                 "Die Auswertung liegt vor der Vereinbarung dieser Fassung "
                 f"({german_date(version.agreed_on)})."
             )
-        goal = Goal.objects.select_related("field").get(pk=goal.pk)
+        goal = Goal.objects.select_related("field", "version").get(pk=goal.pk)
+        _ensure_status_history(goal)
         evaluation = Evaluation.objects.create(
             goal=goal,
             evaluated_on=evaluated_on,
@@ -388,6 +420,7 @@ def evaluate_goal(
         )
         goal.status = result
         goal.save(update_fields=["status"])
+        GoalStatusChange.objects.create(goal=goal, valid_from=evaluated_on, status=result)
         if rating is not None:
             IndependenceRating.objects.create(
                 version=version,

@@ -4,8 +4,10 @@ Filters: year (for contacts, goals and independence), provider, team (its region
 municipalities; for contacts: contacts held by its members), municipality. Charts marked
 "Stand heute" show open cases today; the year-based charts reuse the Kennzahl queries, so
 they agree with the Kennzahlentabelle (client figures by the provider of the municipality on
-31.12., contacts by the provider who held them). Client names never appear: a manager's name
-and a count are the finest grain.
+31.12., contacts by the provider who held them) and, like it, read every state as it was on
+31.12. of the year (a later move, evaluation or closing leaves them as they were; the team
+filter uses the team's municipalities and members as they are today). Client names never
+appear: a manager's name and a count are the finest grain.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import ExtractMonth, TruncMonth
 from django.utils.formats import number_format
 
+from clients.asof import municipality_on
 from clients.models import Client, ConsultationParticipant
 from clients.window import ENDS_SOON_DAYS, WINDOW_STATUS_LABELS, WindowStatus
 from imcase.organisation.models import Municipality, Provider, ProviderArea, Role, StaffMember, Team
@@ -260,12 +263,12 @@ class Dashboard:
         if self.filters.team is not None:
             rows = rows.filter(recorded_by__staff__team=self.filters.team)
         if self.filters.municipality is not None:
+            # where the participant lived on 31.12., as the Kennzahlen count him
             rows = rows.filter(
                 Exists(
-                    ConsultationParticipant.objects.filter(
-                        consultation_id=OuterRef("pk"),
-                        client__municipality=self.filters.municipality,
-                    )
+                    ConsultationParticipant.objects.annotate(
+                        lived_in=municipality_on(self.period.end, "client")
+                    ).filter(consultation_id=OuterRef("pk"), lived_in=self.filters.municipality.pk)
                 )
             )
         counts = dict(

@@ -10,12 +10,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.models import Move
 from funding import services
+from funding.computation import person_counts
 from funding.models import ListEntry, PersonList
 from imcase.audit.models import AuditEntry
 from imcase.errors import ServiceError
 from tests.factories import ClientFactory
 from tests.test_funding_support import http, make_funding, persona
+
+PERIOD = (dt.date(2020, 1, 1), dt.date(2022, 12, 31))
 
 
 @pytest.fixture
@@ -52,6 +56,74 @@ def test_lists_hold_the_persons_assigned_in_the_period_by_current_municipality(w
     other = PersonList.objects.get(funding_year=funding.year, municipality=world.other_town)
     assert sorted(other.entries.values_list("last_name", flat=True)) == ["Bondar", "Kovalenko"]
     assert town.status == PersonList.Status.DRAFT
+
+
+def _move(world, client, to, moved_on: dt.date) -> None:
+    """A dated move as ``clients.services.record_move`` stores it (the person lives in ``to``
+    now)."""
+    Move.objects.create(
+        client=client,
+        moved_on=moved_on,
+        from_municipality_id=client.municipality_id,
+        to_municipality=to,
+        recorded_by=world.office,
+    )
+    client.municipality = to
+    client.save()
+
+
+def _listed(funding) -> dict[str, list[str]]:
+    return {
+        person_list.municipality.name: sorted(
+            person_list.entries.values_list("first_name", flat=True)
+        )
+        for person_list in PersonList.objects.filter(funding_year=funding.year)
+    }
+
+
+def test_persons_are_listed_where_they_lived_on_the_stichtag(world, funding):
+    """Stichtag 31.12.2022: Yusuf moved to Neustadt after it (stays on Altstadt's list), Rania
+    moved on the Stichtag itself and Abdi before it (both on Neustadt's list)."""
+    yusuf, rania, abdi = funding.town_persons
+    _move(world, yusuf, world.other_town, dt.date(2023, 1, 1))
+    _move(world, rania, world.other_town, dt.date(2022, 12, 31))
+    _move(world, abdi, world.other_town, dt.date(2022, 6, 1))
+
+    services.generate_lists(world.office, funding.year)
+
+    listed = _listed(funding)
+    assert listed["Altstadt"] == ["Yusuf"]
+    assert listed["Neustadt"] == ["Abdi", "Amina", "Amina", "Rania"]
+    counts = {row.name: row.persons for row in person_counts(world.landkreis, *PERIOD)}
+    assert counts == {"Altstadt": 1, "Neustadt": 4}
+
+
+def test_a_move_back_and_forth_after_the_stichtag_keeps_the_first_municipality(world, funding):
+    yusuf = funding.town_persons[0]
+    _move(world, yusuf, world.other_town, dt.date(2023, 2, 1))
+    _move(world, yusuf, world.town, dt.date(2023, 5, 1))
+    _move(world, yusuf, world.other_town, dt.date(2024, 5, 1))
+
+    services.generate_lists(world.office, funding.year)
+
+    assert "Yusuf" in _listed(funding)["Altstadt"]
+    assert "Yusuf" not in _listed(funding)["Neustadt"]
+
+
+def test_the_stichtag_of_the_year_decides_not_the_end_of_the_period(world, funding):
+    funding.year.reference_date = dt.date(2023, 1, 31)
+    funding.year.save()
+    yusuf = funding.town_persons[0]
+    _move(world, yusuf, world.other_town, dt.date(2023, 1, 15))
+
+    services.generate_lists(world.office, funding.year)
+
+    assert "Yusuf" in _listed(funding)["Neustadt"]
+    counts = {
+        row.name: row.persons
+        for row in person_counts(world.landkreis, *PERIOD, stichtag=dt.date(2022, 12, 31))
+    }
+    assert counts == {"Altstadt": 3, "Neustadt": 2}
 
 
 def test_a_list_row_is_a_snapshot_that_later_client_changes_do_not_alter(world, funding):

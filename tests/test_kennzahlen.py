@@ -31,7 +31,10 @@ def _d(text: str) -> Decimal:
 # Kreis insgesamt). Every line not listed is 0 in every column.
 EXPECTED = {
     ("P01", ""): (5, 2, 0, 7),
-    ("P02", ""): (_d("3.55"), _d("1.75"), _d("0.00"), _d("5.30")),
+    # P02 is the year's average (VZÄ × days employed in 2025 ÷ 365): P1 1.00 + 1.00 + 0.80
+    # + 0.25 all year, 0.50 from 15.01. (351 days: 0.4808) = 3.5308; P2 1.00 all year, 0.75
+    # from 01.06. (214 days: 0.4397) = 1.4397; Kreis 4.9705.
+    ("P02", ""): (_d("3.53"), _d("1.44"), _d("0.00"), _d("4.97")),
     ("P03", "Studium Soziale Arbeit / Sozialwesen"): (2, 1, 0, 3),
     ("P03", "andere Qualifikation (Nachqualifizierung nötig)"): (2, 1, 0, 3),
     ("P03", "ohne Angabe"): (1, 0, 0, 1),

@@ -1,5 +1,6 @@
 from clients.models.assignment import ManagerAssignment, manager_on, with_manager_on
 from clients.models.client import (
+    CaseStatusChange,
     Client,
     ClientQuerySet,
     Consent,
@@ -17,6 +18,7 @@ from clients.models.consultation import (
 from clients.models.imports import ImportJob, ImportJobQuerySet
 
 __all__ = [
+    "CaseStatusChange",
     "Client",
     "ClientQuerySet",
     "Consent",

@@ -227,6 +227,30 @@ class Client(Versioned, models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class CaseStatusChange(models.Model):
+    """The case's status from ``valid_from`` on: a closing (Ausleitung, dated by its closing
+    date, with its reason) or a reopening (dated the day the case was reopened). Written by
+    ``clients.services`` with every change of ``Client.status``; the Kennzahlen of a year read
+    the status on 31.12. from here (``clients.asof``), not today's status."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="status_changes")
+    valid_from = models.DateField("gültig ab")
+    status = models.CharField("Fallstatus", max_length=8, choices=Client.Status)
+    reason = models.CharField(
+        "Grund der Ausleitung", max_length=16, choices=Client.ClosedReason, blank=True
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Änderung des Fallstatus"
+        verbose_name_plural = "Änderungen des Fallstatus"
+        ordering = ["client", "valid_from", "pk"]
+        indexes = [models.Index(fields=["client", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ab {german_date(self.valid_from)}"
+
+
 class Consent(models.Model):
     """A consent given by the client; revoking keeps the row (and its history)."""
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from clients.window import YEARS, add_years
 from devtools.bench.runner import BenchError, benchmark, ensure_bench_database, get_page
 
 GOALS = 150_000
@@ -130,6 +131,26 @@ _TARGET = """
     cl.landkreis_id = %(kreis)s
     AND (cl.assignment_date IS NOT NULL OR cl.residence_status = 'paragraph24')
 """
+# The case status at the end of a day (its latest dated change, else today's closing date).
+_CLOSED_BEFORE_END = """
+    COALESCE((SELECT c.status FROM clients_casestatuschange c
+              WHERE c.client_id = cl.id AND c.valid_from < %(end)s
+              ORDER BY c.valid_from DESC, c.id DESC LIMIT 1),
+             CASE WHEN cl.closed_on < %(end)s THEN 'closed' ELSE 'open' END) = 'closed'
+"""
+_CLOSED_BEFORE_START = """
+    COALESCE((SELECT c.status FROM clients_casestatuschange c
+              WHERE c.client_id = cl.id AND c.valid_from < %(start)s
+              ORDER BY c.valid_from DESC, c.id DESC LIMIT 1),
+             CASE WHEN cl.closed_on < %(start)s THEN 'closed' ELSE 'open' END) = 'closed'
+    AND NOT EXISTS (SELECT 1 FROM clients_casestatuschange c WHERE c.client_id = cl.id
+                    AND c.status = 'open' AND c.valid_from BETWEEN %(start)s AND %(end)s)
+"""
+# An extension approved after 31.12. does not lengthen the window of the year yet.
+_LATE_EXTENSION = """
+    EXISTS (SELECT 1 FROM clients_windowextension e WHERE e.client_id = cl.id
+            AND e.decision = 'approved' AND e.decided_at >= %(end_at)s)
+"""
 _COUNTED_CONTACT = """
     co.date BETWEEN %(start)s AND %(end)s AND co.withdrawn_at IS NULL
     AND co.provider_id IN (SELECT id FROM organisation_provider WHERE landkreis_id = %(kreis)s)
@@ -140,18 +161,28 @@ _COUNTED_CONTACT = """
 # Built from the constant fragments above only; every value is a query parameter.
 SQL = {
     "P02": [
-        """SELECT s.provider_id, SUM(s.vza) FROM organisation_staffmember s
-           JOIN organisation_provider pr ON pr.id = s.provider_id
-           WHERE s.role IN ('manager', 'team_lead') AND pr.landkreis_id = %(kreis)s
-             AND (s.start_date IS NULL OR s.start_date <= %(end)s)
-             AND (s.end_date IS NULL OR s.end_date >= %(start)s)
-           GROUP BY s.provider_id"""
+        """SELECT x.provider_id, SUM(x.vza * x.days) / %(days)s FROM (
+              SELECT COALESCE(h.provider_id, s.provider_id) AS provider_id,
+                     COALESCE(h.role, s.role) AS role, COALESCE(h.vza, s.vza) AS vza,
+                     LEAST(COALESCE(s.end_date, %(end)s), %(end)s)
+                       - GREATEST(COALESCE(s.start_date, %(start)s), %(start)s) + 1 AS days
+              FROM organisation_staffmember s
+              LEFT JOIN LATERAL (
+                SELECT c.provider_id, c.role, c.vza FROM organisation_staffchange c
+                WHERE c.staff_id = s.id AND (c.valid_from IS NULL OR c.valid_from <= %(end)s)
+                ORDER BY c.valid_from DESC NULLS LAST, c.id DESC LIMIT 1) h ON TRUE
+              WHERE (s.start_date IS NULL OR s.start_date <= %(end)s)
+                AND (s.end_date IS NULL OR s.end_date >= %(start)s)) x
+           JOIN organisation_provider pr ON pr.id = x.provider_id
+           WHERE x.role IN ('manager', 'team_lead') AND pr.landkreis_id = %(kreis)s
+           GROUP BY x.provider_id"""
     ],
     "Z01": [
         f"""SELECT pa.provider_id, COUNT(*) FROM (
               SELECT cl.id, {_MUNICIPALITY} AS municipality_id FROM clients_client cl
               WHERE {_TARGET} AND cl.window_start <= %(end)s AND cl.window_end >= %(end)s
-                AND (cl.closed_on IS NULL OR cl.closed_on >= %(end)s)) x
+                AND (NOT {_LATE_EXTENSION} OR cl.window_start >= %(reaching_end)s)
+                AND NOT ({_CLOSED_BEFORE_END})) x
             {_AREA} GROUP BY pa.provider_id"""  # noqa: S608
     ],
     "Z05": [
@@ -178,13 +209,18 @@ SQL = {
     ],
     "I05": [
         f"""SELECT pa.provider_id, x.part, x.field_id, x.status, COUNT(*) FROM (
-              SELECT g.part, g.field_id, g.status, {_MUNICIPALITY} AS municipality_id
+              SELECT g.part, g.field_id,
+                     COALESCE((SELECT h.status FROM plans_goalstatuschange h
+                               WHERE h.goal_id = g.id AND h.valid_from <= %(end)s
+                               ORDER BY h.valid_from DESC, h.id DESC LIMIT 1), g.status) AS status,
+                     {_MUNICIPALITY} AS municipality_id
               FROM plans_goal g
               JOIN plans_planversion v ON v.id = g.version_id
               JOIN plans_plan pl ON pl.id = v.plan_id
               JOIN clients_client cl ON cl.id = pl.client_id
               WHERE {_TARGET} AND cl.window_start <= %(end)s AND cl.window_end >= %(start)s
-                AND (cl.closed_on IS NULL OR cl.closed_on >= %(start)s)
+                AND (NOT {_LATE_EXTENSION} OR cl.window_start >= %(reaching_start)s)
+                AND NOT ({_CLOSED_BEFORE_START})
                 AND v.agreed_on <= %(end)s
                 AND NOT EXISTS (SELECT 1 FROM plans_planversion later
                                 WHERE later.plan_id = v.plan_id AND later.number > v.number
@@ -242,7 +278,16 @@ def _compared() -> tuple[Callable[[], object], Callable[[], object]]:
     ensure_plan_data()
     kreis, year = _kreis(), _year()
     period = Period(kreis.pk, year)
-    params = {"kreis": kreis.pk, "start": period.start, "end": period.end}
+    params = {
+        "kreis": kreis.pk,
+        "start": period.start,
+        "end": period.end,
+        "end_at": period.end_at,
+        "days": (period.end - period.start).days + 1,
+        # the earliest window start whose three years still reach 31.12. / 01.01.
+        "reaching_end": add_years(period.end, -YEARS),
+        "reaching_start": add_years(period.start, -YEARS),
+    }
     if _normalised(_sql_results(params)) != _normalised(_orm_results(period)):
         raise BenchError("ORM und handgeschriebenes SQL ergeben verschiedene Kennzahlen.")
     return (lambda: _orm_results(period)), (lambda: _sql_results(params))

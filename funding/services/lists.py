@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from funding import notifications
-from funding.computation import clients_in_period
+from funding.computation import STICHTAG_MUNICIPALITY, clients_by_stichtag_municipality
 from funding.models import FundingYear, ListEntry, PersonList
 from funding.services.years import lock_year
 from imcase.audit.models import AuditEntry
@@ -75,7 +75,8 @@ def _snapshot(person_list: PersonList, client) -> ListEntry:
 
 
 def generate_lists(actor, funding_year: FundingYear) -> GenerateResult:
-    """Draw a list for every municipality of the Kreis from the client data (step 1).
+    """Draw a list for every municipality of the Kreis from the client data (step 1): each
+    person under the municipality he lived in on the Stichtag (``computation``).
 
     Lists not yet sent are drawn again (the data may have changed); sent lists stay as they
     are, so the municipalities' corrections are never lost.
@@ -85,11 +86,11 @@ def generate_lists(actor, funding_year: FundingYear) -> GenerateResult:
         now = timezone.now()
         existing = {pl.municipality_id: pl for pl in locked.lists.all()}
         by_municipality: dict[int, list] = {}
-        clients = clients_in_period(
-            locked.landkreis_id, locked.period_start, locked.period_end
+        clients = clients_by_stichtag_municipality(
+            locked.landkreis_id, locked.period_start, locked.period_end, locked.reference_date
         ).only(*SNAPSHOT_FIELDS)
         for client in clients.order_by():
-            by_municipality.setdefault(client.municipality_id, []).append(client)
+            by_municipality.setdefault(getattr(client, STICHTAG_MUNICIPALITY), []).append(client)
         created = refreshed = kept = persons = 0
         entries: list[ListEntry] = []
         for municipality in Municipality.objects.filter(landkreis_id=locked.landkreis_id):

@@ -6,6 +6,7 @@ from imcase.organisation.models import (
     Provider,
     ProviderArea,
     Regierungspraesidium,
+    StaffChange,
     StaffMember,
     Team,
 )
@@ -59,8 +60,23 @@ class TeamAdmin(admin.ModelAdmin):
     filter_horizontal = ["municipalities"]
 
 
+class StaffChangeInline(admin.TabularInline):
+    """The dated history the Kennzahlen read (written with every save, never edited)."""
+
+    model = StaffChange
+    extra = 0
+    can_delete = False
+    fields = ["valid_from", "role", "provider", "vza", "qualification", "recorded_at"]
+    readonly_fields = fields
+    verbose_name_plural = "Verlauf (Rolle, Träger, VZÄ, Qualifikation)"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(StaffMember)
 class StaffMemberAdmin(admin.ModelAdmin):
+    inlines = [StaffChangeInline]
     list_display = ["__str__", "role", "provider", "team", "vza", "qualification", "start_date"]
     list_filter = ["role", "provider", "team", "qualification"]
     search_fields = ["user__username", "user__last_name", "user__first_name"]

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from imcase.dates import german_date
 
@@ -330,7 +331,14 @@ class StaffMember(models.Model):
             self.landkreis_id = self.provider.landkreis_id
         elif self.municipality_id:
             self.landkreis_id = self.municipality.landkreis_id
+        before = None
+        if not self._state.adding and self.pk:
+            before = StaffMember.objects.filter(pk=self.pk).values(*STAFF_TRACKED).first()
         super().save(*args, **kwargs)
+        _record_staff_change(self, before)
+
+    def tracked(self) -> dict:
+        return {name: getattr(self, name) for name in STAFF_TRACKED}
 
     def clean(self) -> None:
         required = {
@@ -349,3 +357,49 @@ class StaffMember(models.Model):
             errors["team"] = "Das Team gehört zu einem anderen Träger."
         if errors:
             raise ValidationError(errors)
+
+
+STAFF_TRACKED = ("role", "provider_id", "vza", "qualification")
+
+
+def _record_staff_change(staff: StaffMember, before: dict | None) -> None:
+    """Keep ``StaffChange`` in step with every save: the first state holds from the
+    beginning, a change from the day it is saved (there is no other date for it)."""
+    now = staff.tracked()
+    if before is None:
+        StaffChange.objects.create(staff=staff, valid_from=None, **now)
+        return
+    if before == now:
+        return
+    if not staff.changes.exists():
+        StaffChange.objects.create(staff=staff, valid_from=None, **before)
+    StaffChange.objects.create(staff=staff, valid_from=timezone.localdate(), **now)
+
+
+class StaffChange(models.Model):
+    """A staff member's role, provider, VZÄ and qualification from ``valid_from`` on (empty:
+    from the beginning). Written with every save of a ``StaffMember``; the Kennzahlen of a
+    year read these on 31.12. from here, so a later change of role or VZÄ leaves the year's
+    figures as they were."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="changes")
+    valid_from = models.DateField("gültig ab", null=True, blank=True)
+    role = models.CharField("Rolle", max_length=16, choices=Role)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    vza = models.DecimalField("VZÄ", max_digits=3, decimal_places=2, null=True, blank=True)
+    qualification = models.CharField(
+        "Qualifikation", max_length=12, choices=StaffMember.Qualification, blank=True
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Änderung bei Mitarbeiter:in"
+        verbose_name_plural = "Änderungen bei Mitarbeitenden"
+        ordering = ["staff", "valid_from", "pk"]
+        indexes = [models.Index(fields=["staff", "valid_from"])]
+
+    def __str__(self) -> str:
+        since = german_date(self.valid_from) if self.valid_from else "Beginn"
+        return f"{self.get_role_display()} ab {since}"

@@ -1,4 +1,12 @@
-from plans.models.goal import Evaluation, Goal, GoalStatus, IndependenceRating, Step
+from plans.models.goal import (
+    Evaluation,
+    Goal,
+    GoalStatus,
+    GoalStatusChange,
+    IndependenceRating,
+    Step,
+    initial_status_history,
+)
 from plans.models.plan import GoalField, Plan, PlanQuerySet, PlanVersion, PlanVersionQuerySet
 
 __all__ = [
@@ -6,10 +14,12 @@ __all__ = [
     "Goal",
     "GoalField",
     "GoalStatus",
+    "GoalStatusChange",
     "IndependenceRating",
     "Plan",
     "PlanQuerySet",
     "PlanVersion",
     "PlanVersionQuerySet",
     "Step",
+    "initial_status_history",
 ]

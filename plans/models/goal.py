@@ -138,6 +138,49 @@ class Evaluation(models.Model):
         return f"{self.get_result_display()} am {german_date(self.evaluated_on)}"
 
 
+class GoalStatusChange(models.Model):
+    """A goal's status from ``valid_from`` on. Written by ``plans.services`` with every status
+    a goal takes: when it is set (from the agreement of its version), by an evaluation (on the
+    evaluation's date), by an edit (on the day of the edit) and when a Fortschreibung carries
+    it on (from the new version's agreement). The Kennzahlen of a year read a goal's status on
+    31.12. from here, not its status today."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="status_changes")
+    valid_from = models.DateField("gültig ab")
+    status = models.CharField("Stand", max_length=20, choices=GoalStatus)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Änderung des Stands eines Ziels"
+        verbose_name_plural = "Änderungen des Stands von Zielen"
+        ordering = ["goal", "valid_from", "pk"]
+        indexes = [models.Index(fields=["goal", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ab {german_date(self.valid_from)}"
+
+
+def initial_status_history(goal, evaluations, carried_from_status: str | None) -> list:
+    """``(valid_from, status)`` pairs that reconstruct the history of a goal recorded before
+    the history was kept: its status from its version's agreement (a carried goal: the status
+    it was carried with; an evaluated one: "vereinbart" until its first evaluation), then each
+    evaluation, then today's status if an edit changed it after the last evaluation. Used by
+    the data migration and before the first change of such a goal (``plans.services``)."""
+    agreed_on = goal.version.agreed_on
+    evaluations = sorted(evaluations, key=lambda e: (e.evaluated_on, e.pk))
+    if carried_from_status is not None:
+        first = carried_from_status
+    elif evaluations:
+        first = GoalStatus.AGREED
+    else:
+        first = goal.status
+    pairs = [(agreed_on, first)]
+    pairs.extend((max(e.evaluated_on, agreed_on), e.result) for e in evaluations)
+    if pairs[-1][1] != goal.status:
+        pairs.append((pairs[-1][0], goal.status))
+    return pairs
+
+
 class IndependenceRating(models.Model):
     """Selbständigkeit in one field on a day, from 1 (needs full support) to 4 (independent):
     rated at plan start and at each evaluation, so progress can be shown and counted."""

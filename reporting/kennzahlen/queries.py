@@ -9,12 +9,18 @@ aggregates it in one SQL query; nothing loops over clients.
 Definitions (year Y, 01.01.–31.12.):
 
 - **Target group** (*Zielgruppe*): a person assigned to AU (``assignment_date`` set) or under
-  § 24 AufenthG — ``Client.is_target_group``.
+  § 24 AufenthG — ``Client.is_target_group``; the § 24 status as recorded on 31.12., with the
+  window from case opening (``clients.asof.window_covers_q``).
+- **As on 31 December**: every state that can change later is read from its dated history as
+  it was on 31.12. (``clients.asof``, ``GoalStatusChange``, ``StaffChange``, the referral's
+  history), so a change dated after the year never alters the year's figures.
 - **In the target group on 31 December**: target group, the counselling window contains
-  31.12. (window start ≤ 31.12. ≤ last counselling day, an approved extension included), and
-  the case was not closed before 31.12. (no Ausleitung, or Ausleitung on 31.12. or later).
-- **In the target group during the year**: target group, the window overlaps the year
-  (start ≤ 31.12., last day ≥ 01.01.), and the case was not closed before 01.01.
+  31.12. (window start ≤ 31.12. ≤ last counselling day; an extension counts only if approved
+  by 31.12.), and the case was not closed at the end of 30.12. (an Ausleitung on 31.12. still
+  counts).
+- **In the target group during the year**: target group, the window as known on 31.12.
+  overlaps the year, and the case was not closed at the end of 31.12. of the year before, or
+  was reopened during the year.
 - **Municipality on 31 December**: the client's municipality, or, for a client who moved
   after 31.12., the municipality he left with his first move after that day.
 - **Provider of a client**: the provider serving his municipality on 31.12. (Zuständigkeit).
@@ -22,8 +28,10 @@ Definitions (year Y, 01.01.–31.12.):
 - **Provider of a contact**: ``Consultation.provider``, the provider whose manager held it.
 - **Counted contact**: a consultation dated in the year with at least one *funded*
   participant (contacts after the window at a provider's own cost are not funded figures).
-- **Staff**: integration managers and team leads of the Kreis's providers whose employment
-  overlaps the year (start ≤ 31.12. or unknown, end ≥ 01.01. or open).
+- **Staff**: staff members whose role on 31.12. is integration manager or team lead, at a
+  provider of the Kreis on 31.12., whose employment overlaps the year (start ≤ 31.12. or
+  unknown, end ≥ 01.01. or open). VZÄ (P02) is the year's average: VZÄ on 31.12. × days
+  employed in the year ÷ days of the year.
 """
 
 from __future__ import annotations
@@ -38,10 +46,12 @@ from typing import Any
 from django.db.models import (
     Aggregate,
     Case,
+    CharField,
     Count,
     DecimalField,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -51,13 +61,19 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from clients.models import Client, ConsultationParticipant, Move
-from clients.models.client import ResidenceStatus
+from clients.asof import (
+    closed_before_q,
+    municipality_on,
+    recorded_on,
+    reopened_between_q,
+    window_covers_q,
+)
+from clients.models import Client, ConsultationParticipant
 from clients.window import add_years
-from imcase.organisation.models import ProviderArea, Role, StaffMember
+from imcase.organisation.models import Provider, ProviderArea, Role, StaffChange, StaffMember
 
 PROVIDER = "g_provider"
 MUNICIPALITY = "g_municipality"
@@ -176,27 +192,9 @@ def run(measure: Measure, *, by_provider: bool, provider_id: int | None = None) 
 # --- who belongs where ----------------------------------------------------------------------
 
 
-def _prefix(path: str) -> str:
-    return f"{path}__" if path else ""
-
-
 def attribute(rows: QuerySet, period: Period, client_path: str = "") -> QuerySet:
     """Annotate the client's municipality on 31.12. (see above); count with ``via=period``."""
-    client_id = f"{_prefix(client_path)}id" if client_path else "pk"
-    later_move = (
-        Move.objects.filter(client_id=OuterRef(client_id), moved_on__gt=period.end)
-        .order_by("moved_on", "pk")
-        .values("from_municipality_id")[:1]
-    )
-    return rows.annotate(
-        **{
-            MUNICIPALITY: Coalesce(
-                Subquery(later_move),
-                F(f"{_prefix(client_path)}municipality_id"),
-                output_field=IntegerField(),
-            )
-        }
-    )
+    return rows.annotate(**{MUNICIPALITY: municipality_on(period.end, client_path)})
 
 
 def with_provider(rows: QuerySet, period: Period) -> QuerySet:
@@ -211,31 +209,29 @@ def with_provider(rows: QuerySet, period: Period) -> QuerySet:
     return rows.annotate(**{PROVIDER: Subquery(area, output_field=IntegerField())})
 
 
-def target_group_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}assignment_date__isnull": False}) | Q(
-        **{f"{prefix}residence_status": ResidenceStatus.UKRAINE}
-    )
+def _path(prefix: str) -> str:
+    return prefix.removesuffix("__")
 
 
 def on_31_december_q(period: Period, prefix: str = "") -> Q:
-    """In the target group on 31.12. (see the module docstring)."""
+    """In the target group on 31.12. (see the module docstring), as it was on 31.12."""
+    path = _path(prefix)
     return (
         Q(**{f"{prefix}landkreis_id": period.landkreis_id})
-        & target_group_q(prefix)
-        & Q(**{f"{prefix}window_start__lte": period.end, f"{prefix}window_end__gte": period.end})
-        & (Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gte": period.end}))
+        & window_covers_q(period.end, period.end, period.end, path)
+        & ~closed_before_q(period.end, path)
     )
 
 
 def during_year_q(period: Period, prefix: str = "") -> Q:
-    """In the target group during the year (see the module docstring)."""
+    """In the target group during the year (see the module docstring), as it was on 31.12."""
+    path = _path(prefix)
     return (
         Q(**{f"{prefix}landkreis_id": period.landkreis_id})
-        & target_group_q(prefix)
-        & Q(**{f"{prefix}window_start__lte": period.end, f"{prefix}window_end__gte": period.start})
+        & window_covers_q(period.end, period.start, period.end, path)
         & (
-            Q(**{f"{prefix}closed_on__isnull": True})
-            | Q(**{f"{prefix}closed_on__gte": period.start})
+            ~closed_before_q(period.start, path)
+            | reopened_between_q(period.start, period.end, path)
         )
     )
 
@@ -264,15 +260,51 @@ def count_rows(rows: QuerySet, *keys: Any, via: Period | None = None) -> Measure
 # --- staff ----------------------------------------------------------------------------------
 
 
-def staff(period: Period) -> QuerySet:
-    return (
-        StaffMember.objects.filter(
-            role__in=[Role.MANAGER, Role.TEAM_LEAD], provider__landkreis_id=period.landkreis_id
-        )
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=period.end))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
-        .annotate(**{PROVIDER: F("provider_id")})
+def _staff_then(name: str, day: dt.date, output_field) -> Coalesce:
+    """A staff member's ``name`` (role, provider, VZÄ, qualification) at the end of ``day``,
+    from his dated history (``StaffChange``); without history, today's value."""
+    then = (
+        StaffChange.objects.filter(staff_id=OuterRef("pk"))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .order_by(F("valid_from").desc(nulls_last=True), "-pk")
+        .values(name)[:1]
     )
+    return Coalesce(Subquery(then), F(name), output_field=output_field)
+
+
+def staff(period: Period) -> QuerySet:
+    """Managers and team leads (role on 31.12.) of the Kreis's providers (provider on 31.12.)
+    employed during the year, with ``days`` employed in the year and VZÄ and qualification on
+    31.12."""
+    end = period.end
+    first = Greatest(Coalesce(F("start_date"), Value(period.start)), Value(period.start))
+    last = Least(Coalesce(F("end_date"), Value(end)), Value(end))
+    return (
+        StaffMember.objects.annotate(
+            role_then=_staff_then("role", end, CharField()),
+            provider_then=_staff_then("provider_id", end, IntegerField()),
+            vza_then=_staff_then("vza", end, DecimalField(max_digits=3, decimal_places=2)),
+            qualification_then=_staff_then("qualification", end, CharField()),
+            days=DaysBetween(last, first),
+        )
+        .filter(
+            role_then__in=[Role.MANAGER, Role.TEAM_LEAD],
+            provider_then__in=Provider.objects.filter(landkreis_id=period.landkreis_id).values(
+                "pk"
+            ),
+        )
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=end))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+        .annotate(**{PROVIDER: F("provider_then")})
+    )
+
+
+class DaysBetween(Func):
+    """Days from the second date to the first, both included (PostgreSQL: date − date)."""
+
+    template = "(%(expressions)s + 1)"
+    arg_joiner = " - "
+    output_field = IntegerField()
 
 
 def staff_persons(period: Period) -> Measure:
@@ -280,16 +312,22 @@ def staff_persons(period: Period) -> Measure:
 
 
 def staff_vza(period: Period) -> Measure:
+    """The year's average VZÄ: each person's VZÄ on 31.12. × days employed in the year ÷ days
+    of the year (a full position all year counts 1.00, from 1 July about 0.50)."""
+    days_of_year = (period.end - period.start).days + 1
+    vza_days = Sum(
+        F("vza_then") * F("days"), output_field=DecimalField(max_digits=14, decimal_places=2)
+    )
     total = Coalesce(
-        Sum("vza"),
+        vza_days / Value(Decimal(days_of_year)),
         Value(Decimal("0.00")),
-        output_field=DecimalField(max_digits=8, decimal_places=2),
+        output_field=DecimalField(max_digits=12, decimal_places=6),
     )
     return Measure(staff(period), total)
 
 
 def staff_by_qualification(period: Period) -> Measure:
-    return count_rows(staff(period), "qualification")
+    return count_rows(staff(period), "qualification_then")
 
 
 def staff_requalification(period: Period) -> Measure:
@@ -299,7 +337,7 @@ def staff_requalification(period: Period) -> Measure:
         When(requalification_started__lte=end, then=Value(REQUALIFICATION[1][0])),
         default=Value(REQUALIFICATION[2][0]),
     )
-    rows = staff(period).filter(qualification=StaffMember.Qualification.OTHER)
+    rows = staff(period).filter(qualification_then=StaffMember.Qualification.OTHER)
     return count_rows(rows, state)
 
 
@@ -332,26 +370,44 @@ def persons_counselled(period: Period) -> Measure:
     return Measure(rows, Count("client_id", distinct=True))
 
 
+HOUSEHOLD = "household_then"
+
+
+def _household_then(period: Period) -> Coalesce:
+    """The household as recorded on 31.12. (membership has no date of its own)."""
+    return recorded_on("household_id", period.end, IntegerField())
+
+
 def _other_household_member(period: Period) -> Exists:
+    """Another person of the same household (as on 31.12.) in the target group on 31.12.;
+    candidates are those in the household today or ever recorded in it (indexed lookups)."""
+    household = OuterRef(HOUSEHOLD)
+    ever_in = Client.history.filter(household_id=OuterRef(household)).values("id")
     return Exists(
-        Client.objects.filter(
-            on_31_december_q(period), household_id=OuterRef("household_id")
-        ).exclude(pk=OuterRef("pk"))
+        Client.objects.filter(Q(household_id=household) | Q(pk__in=ever_in))
+        .filter(on_31_december_q(period))
+        .annotate(**{HOUSEHOLD: _household_then(period)})
+        .filter(**{HOUSEHOLD: household})
+        .exclude(pk=OuterRef("pk"))
     )
+
+
+def _with_household(period: Period) -> QuerySet:
+    return clients_on_31_december(period).annotate(**{HOUSEHOLD: _household_then(period)})
 
 
 def households(period: Period) -> Measure:
     """Households with at least two persons in the target group on 31.12."""
-    rows = clients_on_31_december(period).filter(
-        _other_household_member(period), household__isnull=False
+    rows = _with_household(period).filter(
+        _other_household_member(period), **{f"{HOUSEHOLD}__isnull": False}
     )
-    return Measure(with_provider(rows, period), Count("household_id", distinct=True))
+    return Measure(with_provider(rows, period), Count(HOUSEHOLD, distinct=True))
 
 
 def single_persons(period: Period) -> Measure:
     """Persons in the target group on 31.12. without another household member who is too."""
-    rows = clients_on_31_december(period).filter(
-        Q(household__isnull=True) | ~_other_household_member(period)
+    rows = _with_household(period).filter(
+        Q(**{f"{HOUSEHOLD}__isnull": True}) | ~_other_household_member(period)
     )
     return count_rows(rows, via=period)
 
@@ -380,7 +436,9 @@ def persons_by_nationality(period: Period) -> Measure:
 
 
 def persons_by_residence_status(period: Period) -> Measure:
-    return count_rows(clients_on_31_december(period), "residence_status", via=period)
+    """By the residence status as recorded on 31.12. (a later change leaves the year as is)."""
+    status = recorded_on("residence_status", period.end, CharField())
+    return count_rows(clients_on_31_december(period), status, via=period)
 
 
 def persons_by_arrival_kind(period: Period) -> Measure:

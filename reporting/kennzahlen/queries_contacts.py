@@ -7,8 +7,21 @@ referrals enter the table. Extensions and closings count for the provider of the
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
+from clients.asof import case_status_on, closed_on_as_of, closed_reason_as_of
 from clients.models import (
     Client,
     Consultation,
@@ -80,8 +93,29 @@ def referrals_by_service(period: Period) -> Measure:
     return count_rows(_of_contacts(Referral, period), "service_id")
 
 
+def referral_status_on(day) -> Coalesce:
+    """A referral's follow-up (vermittelt / wahrgenommen / nicht wahrgenommen) as it stood at
+    the end of ``day``: its latest recorded state dated (``status_changed_on``) up to that day,
+    from the referral's history; a state recorded for a later day does not count yet."""
+    then = (
+        Referral.history.filter(id=OuterRef("pk"))
+        .filter(Q(status_changed_on__isnull=True) | Q(status_changed_on__lte=day))
+        .order_by(F("status_changed_on").desc(nulls_last=True), "-history_date", "-history_id")
+        .values("status")[:1]
+    )
+    today = Case(
+        When(Q(status_changed_on__isnull=True) | Q(status_changed_on__lte=day), then=F("status")),
+        default=Value(Referral.Status.REFERRED),
+    )
+    return Coalesce(Subquery(then), today, output_field=CharField())
+
+
 def referrals_attended_by_service(period: Period) -> Measure:
-    rows = _of_contacts(Referral, period).filter(status=Referral.Status.ATTENDED)
+    rows = (
+        _of_contacts(Referral, period)
+        .annotate(status_then=referral_status_on(period.end))
+        .filter(status_then=Referral.Status.ATTENDED)
+    )
     return count_rows(rows, "service_id")
 
 
@@ -116,10 +150,18 @@ def extensions_refused(period: Period) -> Measure:
 
 
 def closings_by_reason(period: Period) -> Measure:
-    """Cases closed (Ausleitung) in the year and still closed, by reason."""
-    rows = Client.objects.filter(
-        landkreis_id=period.landkreis_id,
-        status=Client.Status.CLOSED,
-        closed_on__range=(period.start, period.end),
+    """Cases closed (Ausleitung) in the year and still closed on 31.12., by the reason of that
+    closing — read from the case status history, so a reopening after 31.12. changes nothing."""
+    rows = (
+        Client.objects.filter(landkreis_id=period.landkreis_id)
+        .annotate(
+            status_on=case_status_on(period.end),
+            closed_on_then=closed_on_as_of(period.end),
+            reason_then=closed_reason_as_of(period.end),
+        )
+        .filter(
+            status_on=Client.Status.CLOSED,
+            closed_on_then__range=(period.start, period.end),
+        )
     )
-    return count_rows(attribute(rows, period), "closed_reason", via=period)
+    return count_rows(attribute(rows, period), "reason_then", via=period)

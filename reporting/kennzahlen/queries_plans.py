@@ -4,7 +4,8 @@
   not replaced by a later version agreed before 01.01.
 - **Goals of the year**: the goals of versions in force during the year, of persons in the
   target group during the year, each goal once — a goal carried into a later version agreed
-  on or before 31.12. counts only as that later copy. Its status is the goal's status.
+  on or before 31.12. counts only as that later copy. Its status is its status on 31.12., from
+  the goal's status history (an evaluation or edit after 31.12. does not count).
 - **Goal achieved**: a goal with an evaluation "erreicht" dated in the year.
 - **Independence progress**: in a field, the person's latest rating up to 31.12. was given in
   the year and is higher than his first rating in that field.
@@ -12,9 +13,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from plans.models import Evaluation, Goal, GoalStatus, IndependenceRating, PlanVersion
+from plans.models import (
+    Evaluation,
+    Goal,
+    GoalStatus,
+    GoalStatusChange,
+    IndependenceRating,
+    PlanVersion,
+)
 from reporting.kennzahlen.queries import (
     Measure,
     Period,
@@ -85,8 +94,20 @@ def goals_of_year(period: Period) -> QuerySet:
     return attribute(rows, period, CLIENT_OF_GOAL)
 
 
+def goal_status_on(day) -> Coalesce:
+    """A goal's status at the end of ``day``, from its status history (a goal recorded before
+    the history was kept and never changed since: its status)."""
+    then = (
+        GoalStatusChange.objects.filter(goal_id=OuterRef("pk"), valid_from__lte=day)
+        .order_by("-valid_from", "-pk")
+        .values("status")[:1]
+    )
+    return Coalesce(Subquery(then), F("status"), output_field=CharField())
+
+
 def goals_by_part_field_status(period: Period) -> Measure:
-    return count_rows(goals_of_year(period), "part", "field_id", "status", via=period)
+    rows = goals_of_year(period)
+    return count_rows(rows, "part", "field_id", goal_status_on(period.end), via=period)
 
 
 def goals_reached_by_field(period: Period) -> Measure:

@@ -22,12 +22,12 @@ TOP_NATIONALITIES = 10
 PARTS = ((Goal.Part.A.value, "Teil A"), (Goal.Part.B.value, "Teil B"))
 
 ON_31_12 = (
-    "am 31.12. in der Zielgruppe (Beratungszeitraum umfasst den 31.12., keine Ausleitung vor "
-    "dem 31.12.)"
+    "am 31.12. in der Zielgruppe (Beratungszeitraum umfasst den 31.12., eine erst nach dem "
+    "31.12. genehmigte Verlängerung nicht mitgerechnet; Fall am 30.12. nicht ausgeleitet)"
 )
 IN_YEAR = (
-    "im Jahr in der Zielgruppe (Beratungszeitraum überschneidet das Jahr, keine Ausleitung vor "
-    "dem 01.01.)"
+    "im Jahr in der Zielgruppe (Beratungszeitraum, wie am 31.12. bekannt, überschneidet das "
+    "Jahr; Fall am 31.12. des Vorjahres nicht ausgeleitet oder im Jahr wieder eröffnet)"
 )
 CONTACT = (
     "Beratungskontakte im Jahr mit mindestens einer geförderten Teilnahme; Träger des Kontakts"
@@ -42,7 +42,10 @@ GROUPS = (
     Group("verlauf", "Verlängerung und Ausleitung"),
 )
 
-STAFF = "Integrationsmanager:innen und Teamleitungen der Träger, beschäftigt im Jahr"
+STAFF = (
+    "Integrationsmanager:innen und Teamleitungen der Träger (Rolle und Träger am 31.12.), "
+    "beschäftigt im Jahr"
+)
 
 FIGURES = (
     # --- Personal --------------------------------------------------------------------------
@@ -52,7 +55,8 @@ FIGURES = (
         "Stellenumfang (VZÄ)",
         "personal",
         q.staff_vza,
-        f"Summe der VZÄ: {STAFF}.",
+        "Jahresdurchschnitt: für jede Person ihre VZÄ am 31.12. × Tage ihrer Beschäftigung im "
+        f"Jahr ÷ Tage des Jahres, summiert; {STAFF}. Eine volle Stelle ab 01.07. zählt etwa 0,50.",
         unit=Unit.VZA,
     ),
     Kennzahl(
@@ -60,7 +64,7 @@ FIGURES = (
         "Mitarbeitende nach Qualifikation",
         "personal",
         q.staff_by_qualification,
-        STAFF + ", nach Qualifikation.",
+        STAFF + ", nach Qualifikation am 31.12.",
         rows=choices(StaffMember.Qualification, "ohne Angabe"),
         total_label="insgesamt",
     ),
@@ -118,15 +122,15 @@ FIGURES = (
         "Sondierungsgespräche (neu)",
         "zielgruppe",
         qc.exploratory_talks,
-        f"Sondierungsgespräche unter den {CONTACT}.",
+        "Sondierungsgespräche unter den Beratungskontakten wie K01.",
     ),
     Kennzahl(
         "Z07",
         "Haushalte mit mehreren Personen",
         "zielgruppe",
         q.households,
-        "Haushalte mit mindestens zwei Personen, die am 31.12. in der Zielgruppe sind; "
-        "im Kreis jeder Haushalt einmal.",
+        "Haushalte mit mindestens zwei Personen, die am 31.12. in der Zielgruppe sind "
+        "(Haushaltszugehörigkeit laut Erfassung am 31.12.); im Kreis jeder Haushalt einmal.",
         additive=False,
     ),
     Kennzahl(
@@ -134,8 +138,9 @@ FIGURES = (
         "Einzelpersonen",
         "zielgruppe",
         q.single_persons,
-        "Personen der Zielgruppe am 31.12. ohne weiteres Haushaltsmitglied, das am 31.12. in "
-        "der Zielgruppe ist.",
+        "Personen der Zielgruppe am 31.12. (wie Z01), die keinem Haushalt zugeordnet sind oder "
+        "deren Haushalt am 31.12. kein weiteres Mitglied in der Zielgruppe hat "
+        "(Haushaltszugehörigkeit laut Erfassung am 31.12.).",
     ),
     # --- Merkmale (Stichtag 31.12.) --------------------------------------------------------
     Kennzahl(
@@ -171,7 +176,7 @@ FIGURES = (
         "Personen nach Aufenthaltsstatus",
         "merkmale",
         q.persons_by_residence_status,
-        "Personen wie Z01.",
+        "Personen wie Z01, nach Aufenthaltsstatus laut Erfassung am 31.12.",
         rows=choices(ResidenceStatus),
         total_label="insgesamt",
     ),
@@ -220,7 +225,8 @@ FIGURES = (
         "plaene",
         qp.goals_by_part_field_status,
         "Ziele der im Jahr geltenden Fassungen (vereinbart bis 31.12., nicht vor dem 01.01. "
-        "fortgeschrieben) von Personen wie Z02; ein fortgeschriebenes Ziel zählt einmal.",
+        "fortgeschrieben) von Personen wie Z02; ein fortgeschriebenes Ziel zählt einmal; Stand "
+        "am 31.12. (eine spätere Auswertung oder Änderung zählt nicht).",
         rows=Product((Fixed(PARTS), Objects("plans.GoalField"), choices(GoalStatus))),
         total_label="Ziele insgesamt",
     ),
@@ -299,7 +305,7 @@ FIGURES = (
         "davon wahrgenommen",
         "kontakte",
         qc.referrals_attended_by_service,
-        f"Vermittlungen wie K06 mit dem Stand „{Referral.Status.ATTENDED.label}“.",
+        f"Vermittlungen wie K06 mit dem Stand „{Referral.Status.ATTENDED.label}“ am 31.12.",
         rows=Objects("clients.RegularService"),
         total_label="insgesamt",
     ),
@@ -330,7 +336,8 @@ FIGURES = (
         "Ausleitungen nach Grund",
         "verlauf",
         qc.closings_by_reason,
-        "Fälle mit Ausleitung im Jahr, die am Tag der Auswertung abgeschlossen sind.",
+        "Fälle mit Ausleitung im Jahr, die am 31.12. abgeschlossen sind, nach dem Grund dieser "
+        "Ausleitung (eine Wiedereröffnung nach dem 31.12. ändert nichts).",
         rows=choices(Client.ClosedReason),
         total_label="insgesamt",
     ),
