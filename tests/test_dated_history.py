@@ -267,7 +267,7 @@ def test_the_migrations_seed_goals_cases_and_staff_from_todays_values(world):
     StaffChange.objects.all().delete()
 
     _migration("plans.migrations.0003_goal_status_history").seed_goal_history(apps, None)
-    _migration("clients.migrations.0007_case_status_history").seed_closings(apps, None)
+    _migration("clients.migrations.0011_case_status_history").seed_closings(apps, None)
     _migration("imcase.organisation.migrations.0002_staff_change_history").seed_staff_history(
         apps, None
     )

@@ -23,7 +23,7 @@ def seed_closings(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0006_import_job'),
+        ('clients', '0010_import_job_problems_file'),
     ]
 
     operations = [
