@@ -98,6 +98,16 @@ def test_search_narrows_by_the_trigram_index_operator_with_the_lower_threshold(p
         assert float(cursor.fetchone()[0]) == 0.5
 
 
+@on_postgresql
+def test_the_planner_knows_the_trigram_operator_is_expensive(db):
+    """Migration clients 0012: with pg_trgm's cost of 1 the planner scans the whole table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT procost FROM pg_proc WHERE proname = 'word_similarity_commutator_op'"
+        )
+        assert cursor.fetchone()[0] == 100
+
+
 SPELLINGS = [
     ("Mohammed", "Al-Hassan"),
     ("Muhammad", "Alhasan"),
