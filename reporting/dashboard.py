@@ -263,10 +263,11 @@ class Dashboard:
         if self.filters.team is not None:
             rows = rows.filter(recorded_by__staff__team=self.filters.team)
         if self.filters.municipality is not None:
-            # where the participant lived on 31.12., as the Kennzahlen count him
+            # where the participant lived on 31.12., as the Kennzahlen count him (``rows`` has
+            # no withdrawn contact: all_objects spares the subquery a second join)
             rows = rows.filter(
                 Exists(
-                    ConsultationParticipant.objects.annotate(
+                    ConsultationParticipant.all_objects.annotate(
                         lived_in=municipality_on(self.period.end, "client")
                     ).filter(consultation_id=OuterRef("pk"), lived_in=self.filters.municipality.pk)
                 )
