@@ -30,6 +30,7 @@ from clients.countries import is_valid_alpha3
 from clients.import_reader import UnreadableFile, read_rows
 from clients.models import Client, Household, WindowExtension
 from clients.models.client import ResidenceStatus
+from clients.names import SKELETON_FIELDS, fill_name_skeletons
 from clients.services import window_start_for
 from clients.window import Window
 from imcase.audit.models import AuditEntry
@@ -535,6 +536,9 @@ def _write(rows: list[_Row], result: ImportResult, actor, today: dt.date) -> Non
     if result.dry_run:
         return
 
+    # The name skeletons of the search (PostgreSQL's trigger writes the same; SQLite has none).
+    for client in [*created, *(client for client, _ in changed)]:
+        fill_name_skeletons(client)
     reason = "Import der Zuweisungsliste"
     bulk_create_with_history(
         created, Client, batch_size=BATCH_SIZE, default_user=actor, default_change_reason=reason
@@ -542,7 +546,14 @@ def _write(rows: list[_Row], result: ImportResult, actor, today: dt.date) -> Non
     bulk_update_with_history(
         [client for client, _ in changed],
         Client,
-        fields=[*IMPORTED_FIELDS, "household_id", *WINDOW_FIELDS, "version", "updated_at"],
+        fields=[
+            *IMPORTED_FIELDS,
+            "household_id",
+            *WINDOW_FIELDS,
+            *SKELETON_FIELDS,
+            "version",
+            "updated_at",
+        ],
         batch_size=BATCH_SIZE,
         default_user=actor,
         default_change_reason=reason,
