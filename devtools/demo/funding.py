@@ -30,7 +30,13 @@ from decimal import Decimal
 
 from clients.models import Client
 from devtools.demo.clock import at
-from devtools.demo.data import DEMO_TODAY, municipal_username, team_lead_of
+from devtools.demo.data import (
+    DEMO_TODAY,
+    NATIONALITIES,
+    municipal_username,
+    team_lead_of,
+    variants,
+)
 from funding.computation import plan_for_year
 from funding.models import (
     Decision,
@@ -267,7 +273,10 @@ def _return_list(person_list: PersonList, users: dict, seed: int) -> None:
             strike_entry(actor, person_list, entry.pk, reason, note, None)
         if returned is not None:
             remaining = list(person_list.entries.filter(struck=False).order_by("pk"))
-            for parent, child in _children_born_here(person_list, remaining):
+            children = _children_born_here(person_list, remaining)
+            if not children and len(remaining) >= 12:
+                children = _newborn(person_list, remaining, rng)
+            for parent, child in children:
                 add_child(
                     actor,
                     person_list,
@@ -306,6 +315,38 @@ def _children_born_here(person_list: PersonList, entries: list[ListEntry]):
         if parent.assignment_date and child.birth_date >= parent.assignment_date:
             found.append((parent, child))
     return found
+
+
+@dataclass(frozen=True)
+class _Child:
+    last_name: str
+    first_name: str
+    birth_date: dt.date
+
+
+def _newborn(person_list: PersonList, entries: list[ListEntry], rng: random.Random):
+    """A child born in AU that the client data lacks (the birth was never reported to the
+    Landratsamt): the municipality knows it from its register. Its parent is an adult on the
+    list assigned at least ten months before the Stichtag."""
+    stichtag = person_list.funding_year.reference_date
+    adults = [
+        e
+        for e in entries
+        if e.client_id
+        and e.assignment_date
+        and e.assignment_date <= stichtag - dt.timedelta(days=300)
+        and e.birth_date <= dt.date(stichtag.year - 19, 1, 1)
+    ]
+    if not adults:
+        return []
+    parent = rng.choice(adults)
+    nationality = Client.objects.get(pk=parent.client_id).nationality
+    _, _, males, females = NATIONALITIES[nationality]
+    first = rng.choice(variants(rng.choice([males, females])))[0]
+    born = parent.assignment_date + dt.timedelta(
+        days=rng.randrange(280, (stichtag - parent.assignment_date).days + 1)
+    )
+    return [(parent, _Child(parent.last_name, first, born))]
 
 
 # --- the programme by Einwohnerzahl ---------------------------------------------------------
