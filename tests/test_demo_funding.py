@@ -61,8 +61,8 @@ def user(username: str):
 
 
 def natural_state() -> list:
-    """What the funding part, the submission and the alerts wrote, by natural keys and values
-    (ids, random codes and stored file names left out): equal for two builds."""
+    """What the funding part, the submission and the alerts wrote, by natural keys, codes and
+    values (ids and the submission's file left out): equal for two builds."""
     return [
         sorted(
             FundingYear.objects.values_list(
@@ -71,6 +71,7 @@ def natural_state() -> list:
         ),
         sorted(
             PersonList.objects.values_list(
+                "code",
                 "funding_year__year",
                 "municipality__ags",
                 "status",
@@ -102,6 +103,7 @@ def natural_state() -> list:
         ),
         sorted(
             Decision.objects.values_list(
+                "code",
                 "funding_year__year",
                 "municipality__ags",
                 "mode",
@@ -112,10 +114,13 @@ def natural_state() -> list:
             )
         ),
         sorted(
-            CooperationInvoice.objects.values_list("number", "issued_at", "net", "vat", "gross")
+            CooperationInvoice.objects.values_list(
+                "code", "number", "issued_at", "net", "vat", "gross"
+            )
         ),
         sorted(
             UsageReport.objects.values_list(
+                "code",
                 "funding_year__year",
                 "provider__name",
                 "status",
@@ -128,9 +133,13 @@ def natural_state() -> list:
                 "updated_at",
             )
         ),
-        sorted(PopulationProgramme.objects.values_list("name", "year", "amount", "created_at")),
         sorted(
-            Submission.objects.values_list("year", "number", "submitted_at", "submitted_by_name")
+            PopulationProgramme.objects.values_list("code", "name", "year", "amount", "created_at")
+        ),
+        sorted(
+            Submission.objects.values_list(
+                "code", "year", "number", "submitted_at", "submitted_by_name"
+            )
         ),
         sorted(
             Alert.objects.values_list(

@@ -17,8 +17,9 @@ call on its own day of the demo clock (``devtools.demo.clock.at``):
 - the Kennzahlentabelle 2025, submitted to the RP on 27.01.2026 (``reporting.services``).
 
 Every part is built once: a part whose root (funding year, programme, submission) exists is
-skipped, so a second run writes nothing. The e-mails the services send after the commit are
-not sent (``build_demo`` runs with the dummy e-mail backend).
+skipped, so a second run writes nothing. The opaque codes of the rows come from the seed
+(``clock.stable_codes``), so two builds give the same data and URLs. The e-mails the services
+send after the commit are not sent (``build_demo`` runs with the dummy e-mail backend).
 """
 
 from __future__ import annotations
@@ -29,9 +30,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from clients.models import Client
-from devtools.demo.clock import at
+from devtools.demo.clock import at, stable_codes
 from devtools.demo.data import (
-    DEMO_TODAY,
     NATIONALITIES,
     municipal_username,
     team_lead_of,
@@ -39,6 +39,7 @@ from devtools.demo.data import (
 )
 from funding.computation import plan_for_year
 from funding.models import (
+    CooperationInvoice,
     Decision,
     FundingYear,
     ListEntry,
@@ -101,6 +102,8 @@ PROGRAMME_APPLICANTS = [
     "Tannweiler",
 ]
 M = Decision.Mode
+# Rows with an opaque code (in URLs) the demo creates: same codes in every build.
+CODED = (PersonList, Decision, CooperationInvoice, PopulationProgramme, UsageReport, Submission)
 
 
 @dataclass
@@ -119,6 +122,12 @@ def build_demo_funding(kreis: Landkreis, users: dict, seed: int) -> FundingSumma
     summary = FundingSummary()
     if not Client.objects.filter(landkreis=kreis).exists():
         return summary  # nothing to split (seed_demo --clients 0)
+    with stable_codes(f"{seed}:funding-codes", CODED):
+        _build(summary, kreis, users, seed)
+    return summary
+
+
+def _build(summary: FundingSummary, kreis: Landkreis, users: dict, seed: int) -> None:
     office = users["koordination"]
     munis = {m.name: m for m in Municipality.objects.filter(landkreis=kreis)}
     if _year(kreis, REPORTED) is None:
@@ -142,7 +151,6 @@ def build_demo_funding(kreis: Landkreis, users: dict, seed: int) -> FundingSumma
         with at(SUBMITTED_ON, 11, 20):
             finalise(office, REPORTED, "", BASE_URL, today=SUBMITTED_ON)
         summary.submissions += 1
-    return summary
 
 
 def _year(kreis: Landkreis, year: int) -> FundingYear | None:
@@ -446,6 +454,3 @@ def _usage_reports(office, kreis, users: dict, munis: dict) -> int:
                     None,
                 )
     return UsageReport.objects.filter(funding_year=year).count()
-
-
-__all__ = ["DEMO_TODAY", "FundingSummary", "build_demo_funding"]
