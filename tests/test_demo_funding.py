@@ -284,7 +284,10 @@ def test_two_builds_give_the_same_funding_submission_and_alerts():
 
 SQLITE_CHECKS = """
 import json
+import re
 from django.contrib.auth import get_user_model
+from django.test import Client as TestClient
+from django.urls import reverse
 from django.db import connection
 from clients.models import Client
 from clients.search import search_clients
@@ -299,7 +302,24 @@ def found(text):
 variants = {text: found(text) for text in
             ("Jussuf", "Youssef", "Yusuf", "Mohammed", "Muhammad", "Mohamad")}
 someone = clients.filter(last_name__contains="-").order_by("pk").first()
+def page(username, url):
+    browser = TestClient(HTTP_HOST="127.0.0.1")
+    browser.force_login(users[username])
+    response = browser.get(url)
+    html = response.content.decode()
+    bell = re.search(r'Hinweise <span class="badge[^>]*>(\\d+\\+?)<', html)
+    return [response.status_code, bell.group(1) if bell else "", html]
+year_page = page("koordination", reverse("funding:year", args=[2027]))
+rp_page = page("rp", reverse("reporting:submissions"))
 print(json.dumps({
+    "pages": {
+        "manager": page("manager", "/")[:2],
+        "koordination": year_page[:2],
+        "gemeinde": page("gemeinde", reverse("funding:index"))[:2],
+        "rp": rp_page[:2],
+    },
+    "musterstadt_on_year_page": "Musterstadt" in year_page[2],
+    "rp_sees_2025": "2025" in rp_page[2],
     "vendor": connection.vendor,
     "variants": variants,
     "listed_name": (someone.first_name, someone.last_name) in found(
@@ -362,3 +382,9 @@ def test_the_demo_runs_on_sqlite_and_its_search_finds_the_variants(tmp_path):
     assert result["lists"] == ["sent", "submitted"]
     assert result["years"] == [2025, 2026, 2027]
     assert result["rp_submissions"] == [2025]
+    # the pages as the demo logins see them: the bell's badge counts open alerts
+    pages = result["pages"]
+    assert {status for status, _ in pages.values()} == {200}
+    for username in ("manager", "koordination", "gemeinde"):
+        assert int(pages[username][1]) > 0, username
+    assert result["musterstadt_on_year_page"] and result["rp_sees_2025"]
