@@ -9,7 +9,8 @@ all become ``ysf``, Mohammed and Muhammad ``mhmd``, Abdul Rahman and Abdulrahman
 Every client stores the skeletons of its names (``first_name_skeleton``,
 ``last_name_skeleton``): on PostgreSQL a trigger keeps them (function ``imcase_name_skeleton``,
 migration clients 0005, the same rule in SQL; a test checks that both agree), elsewhere
-``Client.save`` and the bulk writers (import, demo) fill them with ``fill_name_skeletons``.
+``Client.save`` and the bulk writers (import, demo, anonymisation) fill them with
+``fill_name_skeletons`` (migration clients 0007 filled the rows written before).
 """
 
 from __future__ import annotations
