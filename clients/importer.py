@@ -36,6 +36,7 @@ from clients.households import default_household_role, is_minor
 from clients.import_reader import UnreadableFile, read_rows
 from clients.models import Client, Household, WindowExtension
 from clients.models.client import ResidenceStatus
+from clients.names import SKELETON_FIELDS, fill_name_skeletons
 from clients.services import window_start_for
 from clients.window import Window
 from imcase.audit.models import AuditEntry
@@ -651,6 +652,9 @@ def _write(rows: list[_Row], result: ImportResult, actor, today: dt.date) -> Non
     if result.dry_run:
         return
 
+    # The name skeletons of the search (PostgreSQL's trigger writes the same; SQLite has none).
+    for client in [*created, *(client for client, _ in changed)]:
+        fill_name_skeletons(client)
     reason = "Import der Zuweisungsliste"
     bulk_create_with_history(
         created, Client, batch_size=BATCH_SIZE, default_user=actor, default_change_reason=reason
@@ -663,6 +667,7 @@ def _write(rows: list[_Row], result: ImportResult, actor, today: dt.date) -> Non
             "household_id",
             "household_role",
             *WINDOW_FIELDS,
+            *SKELETON_FIELDS,
             "version",
             "updated_at",
         ],

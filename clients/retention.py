@@ -21,6 +21,7 @@ from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, TruncYear
 
 from clients.models import Client, Consent, Consultation, Referral, WindowExtension
+from clients.names import name_skeleton
 from imcase.alerts.retention import (
     ANONYMISED,
     Subjects,
@@ -78,8 +79,13 @@ def _pseudonym(field_name: str = "pk"):
 
 @anonymiser("clients")
 def anonymise_clients(ids: list[int]) -> dict[str, int]:
+    # The search's name skeletons go too (PostgreSQL's trigger writes the same; SQLite has none).
+    skeleton = Value(name_skeleton(ANONYMISED))
     clients = Client.objects.filter(pk__in=ids).update(
-        **_anonymised_person(), aktenzeichen=_pseudonym()
+        **_anonymised_person(),
+        aktenzeichen=_pseudonym(),
+        first_name_skeleton=skeleton,
+        last_name_skeleton=skeleton,
     )
     Client.history.filter(id__in=ids).update(**_anonymised_person(), aktenzeichen=_pseudonym("id"))
 

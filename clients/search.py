@@ -2,15 +2,17 @@
 "Meine Fälle – fällig" is in ``clients.caseload``).
 
 Names of refugees reach the files in many transliterations (Mohammed, Mohamad, Muhammad;
-Youssef, Yusuf, Jussuf; Al-Hassan, Alhasan). On PostgreSQL the search therefore compares each
-word of the query with first and last name twice, both with pg_trgm's ``word_similarity``:
+Youssef, Yusuf, Jussuf; Al-Hassan, Alhasan). Each word of the query (split at blanks, commas
+and semicolons, so "Nachname, Vorname" as the list shows names works) is compared with first
+and last name, as typed and as a consonant skeleton (``clients.names.name_skeleton``: Yusuf,
+Youssef and Jussuf all become ``ysf``, Haidar and Haydar ``hdr``), against the skeletons every
+client stores.
 
-- as typed, which catches typos and dropped letters (Mohamad → Mohammed);
-- as a consonant skeleton (lower case, diacritics folded, ``ph`` → ``f``, ``w`` → ``v``,
-  ``j`` → ``y``; vowels, a ``y`` inside a word, blanks and hyphens removed; doubled letters
-  collapsed), because Arabic script writes no short vowels and every transliteration guesses
-  them differently (Yusuf, Youssef and Jussuf all become ``ysf``, Haidar and Haydar ``hdr``,
-  Abdul Rahman and Abdulrahman ``bdlrhmn``).
+- PostgreSQL: both with pg_trgm's ``word_similarity``, which also catches typos and dropped
+  letters (Mohamad → Mohammed);
+- SQLite (the demo run): the word's skeleton is compared with the stored skeletons (equal,
+  or the start or end of a name's, see ``search_by_skeleton``), and the word as typed with
+  the start of a name. Typos that change the skeleton are not caught there.
 
 On PostgreSQL the search first narrows by index, then ranks: each word must pass pg_trgm's
 ``%>`` operator (``column %> 'word'``, i.e. ``word_similarity('word', column)`` at least
@@ -19,8 +21,6 @@ indexes answer (migrations clients 0002 and 0005); only those rows get their exa
 similarities computed. Every connection sets the threshold to ``INDEX_THRESHOLD`` (the lower of
 the two thresholds below, see ``set_trigram_threshold``), so the narrowing keeps every row the
 exact thresholds accept: the results are the same as ranking every visible client, only fast.
-
-On SQLite (the demo run) it is a plain case-insensitive substring search.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Case,
     F,
@@ -45,6 +45,7 @@ from django.db.models.functions import Greatest
 
 from clients.forms.list import ALL_CASES, ClientFilterForm
 from clients.models import Client
+from clients.names import name_skeleton
 
 MAX_SEARCH_WORDS = 4
 NAME_THRESHOLD = 0.5
@@ -54,21 +55,7 @@ SKELETON_MIN_LENGTH = 3
 # pg_trgm.word_similarity_threshold for the index narrowing: never above either threshold.
 INDEX_THRESHOLD = min(NAME_THRESHOLD, SKELETON_THRESHOLD)
 
-_FOLD_FROM = "äöüßçşğıáàâéèêíìîóòôúùûñčšžwj"
-_FOLD_TO = "aouscsgiaaaeeeiiiooouuuncszvy"
-_FOLD = str.maketrans(_FOLD_FROM, _FOLD_TO)
-
-
 # --- Name search ---------------------------------------------------------------------------
-
-
-def name_skeleton(text: str) -> str:
-    """The consonant skeleton of a name. PostgreSQL keeps the same for every client in
-    ``first_name_skeleton``/``last_name_skeleton`` (function ``imcase_name_skeleton``,
-    migration clients 0005); a test checks that both agree."""
-    folded = text.lower().translate(_FOLD).replace("ph", "f")
-    consonants = re.sub(r"[^a-z]|[aeiou]", "", re.sub(r"(?<=[a-z])y", "", folded))
-    return re.sub(r"(.)\1+", r"\1", consonants)
 
 
 def set_trigram_threshold(sender, connection, **kwargs) -> None:
@@ -96,8 +83,8 @@ def search_clients(queryset: QuerySet, text: str) -> QuerySet:
     text = text.strip()
     if not text:
         return queryset
-    if connection.vendor != "postgresql":
-        return _search_substring(queryset, text)
+    if connections[queryset.db].vendor != "postgresql":
+        return search_by_skeleton(queryset, text)
 
     words = _search_words(text)
     aliases: dict[str, object] = {}
@@ -143,15 +130,48 @@ def search_clients(queryset: QuerySet, text: str) -> QuerySet:
     )
 
 
-def _search_substring(queryset: QuerySet, text: str) -> QuerySet:
-    words_match = Q()
-    for word in text.split()[:MAX_SEARCH_WORDS]:
-        words_match &= (
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(aktenzeichen__icontains=word)
-        )
-    return queryset.filter(words_match | Q(aktenzeichen__iexact=text))
+def search_by_skeleton(queryset: QuerySet, text: str) -> QuerySet:
+    """The name search without pg_trgm (SQLite): every word of ``text`` must match first or
+    last name, or ``text`` is the Aktenzeichen. A word matches a name
+
+    - by its consonant skeleton (at least ``SKELETON_MIN_LENGTH`` letters) against the stored
+      one: equal, the start of it (Abdul → Abdul Rahman), or its end when the name has several
+      parts (Ahmad → Al-Ahmad, Rahman → Abdul Rahman);
+    - as typed, at the start of the name or of one of its parts (case-insensitive).
+
+    Best matches first: the Aktenzeichen, then equal skeletons, then the rest. Plain ORM
+    lookups, so it runs on any database (the tests run it on PostgreSQL too)."""
+    text = text.strip()
+    if not text:
+        return queryset
+    words = _search_words(text)
+    aktenzeichen = Q(aktenzeichen__iexact=text)
+    all_words_match = Q()
+    rank = Case(When(aktenzeichen, then=Value(100.0)), default=Value(0.0))
+    for word in words:
+        word_matches = Q()
+        for name in ("first_name", "last_name"):
+            word_matches |= (
+                Q(**{f"{name}__istartswith": word})
+                | Q(**{f"{name}__icontains": f" {word}"})
+                | Q(**{f"{name}__icontains": f"-{word}"})
+            )
+        skeleton = name_skeleton(word)
+        if len(skeleton) >= SKELETON_MIN_LENGTH:
+            same = Q(first_name_skeleton=skeleton) | Q(last_name_skeleton=skeleton)
+            for name in ("first_name", "last_name"):
+                several_parts = Q(**{f"{name}__contains": " "}) | Q(**{f"{name}__contains": "-"})
+                word_matches |= Q(**{f"{name}_skeleton__startswith": skeleton}) | (
+                    Q(**{f"{name}_skeleton__endswith": skeleton}) & several_parts
+                )
+            rank = rank + Case(When(same, then=Value(2.0)), default=Value(0.0))
+        all_words_match &= word_matches
+    matches = aktenzeichen | all_words_match if words else aktenzeichen
+    return (
+        queryset.filter(matches)
+        .alias(search_rank=rank)
+        .order_by("-search_rank", "last_name", "first_name", "pk")
+    )
 
 
 # --- List filters --------------------------------------------------------------------------

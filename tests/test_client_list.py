@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from clients.models.client import ResidenceStatus
-from clients.search import filter_clients, name_skeleton, search_clients
+from clients.search import filter_clients, name_skeleton, search_by_skeleton, search_clients
 from clients.services import refresh_window, request_extension
 from clients.window import WindowStatus, add_years
 from imcase.organisation.models import ProviderArea, Role
@@ -180,6 +180,53 @@ def test_index_narrowing_finds_exactly_what_ranking_every_client_finds(world, te
     found = set(search_clients(visible, text).values_list("pk", flat=True))
     assert found == expected
     assert found, f"the data set should contain matches for {text!r}"
+
+
+# The search of the SQLite demo run (``search_by_skeleton``): plain ORM lookups on the stored
+# skeletons, so it runs here on PostgreSQL as well (the demo test runs it on SQLite).
+@pytest.mark.parametrize(
+    "text,found",
+    [
+        ("Jussuf", "Haidar"),
+        ("Yusuf", "Haidar"),
+        ("youssef", "Haidar"),
+        ("Haydar, Jussuf", "Haidar"),
+        ("Muhammad", "Al-Hassan"),
+        ("Mohamad Alhasan", "Al-Hassan"),
+        ("Al-Hassan, Mohammed", "Al-Hassan"),
+        ("Hassan Mohamed", "Al-Hassan"),
+        ("Abdulrahman", "Darwish"),
+        ("Rahman Darwish", "Darwish"),
+        ("Kowalenko", "Kovalenko"),
+        ("Kovalenko, Olena", "Kovalenko"),
+    ],
+)
+def test_skeleton_search_finds_transliteration_variants(people, text, found):
+    assert names(search_by_skeleton(people, text)) == [found]
+
+
+@pytest.mark.parametrize("text", ["Schmidt", "Mohamad Schmidt", "Ahmadi", "Yusufzai"])
+def test_skeleton_search_does_not_find_unrelated_names(people, text):
+    assert names(search_by_skeleton(people, text)) == []
+
+
+def test_skeleton_search_ranks_the_equal_skeleton_first_and_finds_aktenzeichen(world, people):
+    ClientFactory(
+        municipality=world.town, manager=world.owner, first_name="Yusufzai", last_name="Karimi"
+    )
+    assert names(search_by_skeleton(people, "Jussuf")) == ["Haidar", "Karimi"]
+    assert names(search_by_skeleton(people, world.client.aktenzeichen.lower())) == ["Haddad"]
+    assert search_by_skeleton(people, " ").count() == people.count()
+
+
+def test_clients_saved_in_python_carry_their_skeletons(world):
+    client = ClientFactory(municipality=world.town, first_name="Jussuf", last_name="Al-Hassan")
+    client.refresh_from_db()
+    assert (client.first_name_skeleton, client.last_name_skeleton) == ("ysf", "lhsn")
+    client.first_name = "Muhammad"
+    client.save(update_fields=["first_name"])
+    client.refresh_from_db()
+    assert client.first_name_skeleton == "mhmd"
 
 
 def test_search_finds_exact_aktenzeichen(world, people):

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from clients.models import Client, Consent, Consultation, Referral, RegularService, WindowExtension
+from clients.names import name_skeleton
 from imcase.alerts.models import Alert
 from imcase.alerts.retention import ANONYMISED, apply_retention, cutoff_for
 from imcase.alerts.services import run_deadline_checks
@@ -69,6 +70,8 @@ def test_anonymisation_removes_what_identifies_and_keeps_what_counts(world):
     client.refresh_from_db()
     assert (client.first_name, client.last_name) == (ANONYMISED, ANONYMISED)
     assert client.native_name == ""
+    # nor can the name search find the person by the old name's skeleton
+    assert client.first_name_skeleton == client.last_name_skeleton == name_skeleton(ANONYMISED)
     assert client.birth_date == dt.date(1988, 1, 1)
     assert client.aktenzeichen == f"{ANONYMISED}-{client.pk}"
     # Countable facts stay.

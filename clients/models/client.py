@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clients.names import SKELETON_FIELDS, fill_name_skeletons
 from clients.window import ENDS_SOON_DAYS, Window, WindowStatus
 from imcase.dates import german_date
 from imcase.locking import Versioned
@@ -195,6 +196,14 @@ class Client(Versioned, models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_name}, {self.first_name} ({self.aktenzeichen})"
+
+    def save(self, *args, **kwargs) -> None:
+        # The name skeletons of the search: PostgreSQL's trigger writes the same (SQLite has none).
+        fill_name_skeletons(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = list(dict.fromkeys([*update_fields, *SKELETON_FIELDS]))
+        super().save(*args, **kwargs)
 
     @property
     def is_target_group(self) -> bool:

@@ -1,28 +1,36 @@
 """The fictional demo Kreis "Landkreis Musterkreis", composed from one builder per area:
 organisation, staff and demo logins (``organisation``), clients (``clients``), a year of their
-consultations (``consultations``) and their Integrationspläne (``plans``); the fixed data and
-name material are in ``data``, the goal and step texts in ``plan_texts``.
+consultations (``consultations``) and their Integrationspläne (``plans``), the funding
+procedure and the Kennzahlen submission (``funding``), then the nightly deadline checks as of
+``DEMO_TODAY``, so the bell shows open alerts; the fixed data and name material are in
+``data``, the goal and step texts in ``plan_texts``, the demo's clock in ``clock``.
 
 Everything is deterministic. The organisation and the staff are fixed; ``seed`` only varies
 the clients, which are generated with one ``random.Random(seed)`` in a stream whose first N
 persons do not depend on N, so a larger ``clients`` adds exactly the missing ones. Each builder
 writes only what is missing or differs, so running ``build_demo`` again changes nothing. Used by
-``manage.py seed_demo`` and the benchmark's data set.
+``manage.py seed_demo`` and the benchmark's data set. The demo sends no e-mail: the services'
+notifications go to Django's dummy e-mail backend.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import override_settings
 
 from clients.models import Client, Consultation
 from devtools.demo.annual_report import build_annual_report_texts
-from devtools.demo.clients import ClientSpec, add_clients, client_specs
+from devtools.demo.clients import ClientSpec, add_clients, client_specs, complete_name_skeletons
+from devtools.demo.clock import at
 from devtools.demo.consultations import CONTACTS_PER_YEAR, add_consultations, withdraw_some
 from devtools.demo.data import DEMO_TODAY, staff_specs
+from devtools.demo.funding import FundingSummary, build_demo_funding
 from devtools.demo.organisation import DEMO_PASSWORD, build_organisation, demo_logins
 from devtools.demo.plans import build_demo_plans
+from imcase.alerts.models import Alert
+from imcase.alerts.services import run_deadline_checks
 from imcase.organisation.models import Municipality, Provider, Role, StaffMember, Team
 
 __all__ = [
@@ -47,6 +55,9 @@ class DemoSummary:
     consultations_total: int = 0
     consultations_created: int = 0
     plans_created: int = 0
+    funding: FundingSummary = field(default_factory=FundingSummary)
+    alerts_created: int = 0
+    alerts_open: int = 0
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
 
@@ -59,7 +70,8 @@ def build_demo(
 ) -> DemoSummary:
     """Create or complete the demo Kreis; running it again changes nothing."""
     summary = DemoSummary()
-    with transaction.atomic():
+    email = "django.core.mail.backends.dummy.EmailBackend"
+    with override_settings(EMAIL_BACKEND=email), transaction.atomic():
         org = build_organisation(summary)
         kreis = org.kreis
         summary.created["client"] = add_clients(
@@ -74,6 +86,11 @@ def build_demo(
         withdraw_some(kreis)
         summary.plans_created = build_demo_plans(seed, stdout=stdout)
         summary.created["annual_report_text"] = build_annual_report_texts(kreis)
+        _analyze()
+        complete_name_skeletons(kreis)
+        summary.funding = build_demo_funding(kreis, org.users, seed)
+        with at(DEMO_TODAY, 2):  # the nightly run of the demo day
+            summary.alerts_created = run_deadline_checks(DEMO_TODAY).total_created
     summary.municipalities = Municipality.objects.filter(landkreis=kreis).count()
     summary.providers = Provider.objects.filter(landkreis=kreis).count()
     summary.teams = Team.objects.filter(provider__landkreis=kreis).count()
@@ -81,4 +98,15 @@ def build_demo(
     summary.clients_total = Client.objects.filter(landkreis=kreis).count()
     summary.clients_created = summary.created["client"]
     summary.consultations_total = Consultation.objects.filter(provider__landkreis=kreis).count()
+    summary.alerts_open = Alert.objects.open().count()
     return summary
+
+
+def _analyze() -> None:
+    """Fresh planner statistics on PostgreSQL after the bulk inserts, before the Kennzahlen and
+    the nightly checks query them: with the statistics of the empty tables (a new database, a
+    test) the planner picks nested loops that take minutes. ANALYZE counts the rows this
+    transaction inserted."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

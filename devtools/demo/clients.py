@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from clients.models import Household, ManagerAssignment, WindowExtension
 from clients.models.client import Client, ResidenceStatus
+from clients.names import SKELETON_FIELDS, fill_name_skeletons
 from clients.window import Window
 from devtools.demo.data import (
     AZ_PREFIX,
@@ -352,38 +353,38 @@ def add_clients(kreis, munis, users, count: int, seed: int, stdout=None) -> int:
         stdout.write(f"Lege {len(specs)} Klient:innen an …")
     households = _households(kreis, {s.household_key for s in specs if s.household_key}, seed)
     by_ags = {m.ags: m for m in munis.values()}
-    created = Client.objects.bulk_create(
-        [
-            Client(
-                code=spec.code,
-                landkreis=kreis,
-                aktenzeichen=spec.aktenzeichen,
-                last_name=spec.last_name,
-                first_name=spec.first_name,
-                birth_date=spec.birth_date,
-                sex=spec.sex,
-                nationality=spec.nationality,
-                languages=list(spec.languages),
-                residence_status=spec.residence_status,
-                household_id=households.get(spec.household_key),
-                household_role=spec.household_role,
-                municipality=by_ags[spec.municipality_ags],
-                arrival_kind=spec.arrival_kind,
-                assignment_date=spec.assignment_date,
-                opened_on=spec.opened_on,
-                status=spec.status,
-                closed_on=spec.closed_on,
-                closed_reason=spec.closed_reason,
-                # what clients.services.refresh_window would store, without a query per row
-                window_start=spec.window_start,
-                window_end=spec.window_end,
-                window_extended=spec.window_extended,
-                manager=users[spec.manager],
-            )
-            for spec in specs
-        ],
-        batch_size=1000,
-    )
+    rows = [
+        Client(
+            code=spec.code,
+            landkreis=kreis,
+            aktenzeichen=spec.aktenzeichen,
+            last_name=spec.last_name,
+            first_name=spec.first_name,
+            birth_date=spec.birth_date,
+            sex=spec.sex,
+            nationality=spec.nationality,
+            languages=list(spec.languages),
+            residence_status=spec.residence_status,
+            household_id=households.get(spec.household_key),
+            household_role=spec.household_role,
+            municipality=by_ags[spec.municipality_ags],
+            arrival_kind=spec.arrival_kind,
+            assignment_date=spec.assignment_date,
+            opened_on=spec.opened_on,
+            status=spec.status,
+            closed_on=spec.closed_on,
+            closed_reason=spec.closed_reason,
+            # what clients.services.refresh_window would store, without a query per row
+            window_start=spec.window_start,
+            window_end=spec.window_end,
+            window_extended=spec.window_extended,
+            manager=users[spec.manager],
+        )
+        for spec in specs
+    ]
+    for client in rows:  # PostgreSQL's trigger writes the same; SQLite has none
+        fill_name_skeletons(client)
+    created = Client.objects.bulk_create(rows, batch_size=1000)
     # the first history entry of each person: opened by the manager on the day the case opened
     for client, spec in zip(created, specs, strict=True):
         client._history_user = client.manager
@@ -465,3 +466,16 @@ def _add_extensions(kreis, specs: list[ClientSpec], users) -> None:
         WindowExtension.objects.filter(pk=row.pk).update(
             requested_at=_at_ten(spec.extension_requested)
         )
+
+
+def complete_name_skeletons(kreis) -> int:
+    """Store the name skeletons of the search where they are missing or stale (a demo database
+    from before they were kept on SQLite); returns how many clients were written."""
+    stale = []
+    for client in Client.objects.filter(landkreis=kreis).only(
+        "pk", "first_name", "last_name", *SKELETON_FIELDS
+    ):
+        if fill_name_skeletons(client):
+            stale.append(client)
+    Client.objects.bulk_update(stale, SKELETON_FIELDS, batch_size=1000)
+    return len(stale)

@@ -226,6 +226,17 @@ def staff_specs() -> list[StaffSpec]:
                 start_date=start,
             )
         )
+    for municipality, (first, last) in MUNICIPAL_STAFF.items():
+        specs.append(
+            StaffSpec(
+                _username(first, last),
+                first,
+                last,
+                Role.MUNICIPALITY,
+                municipality=municipality,
+                description=f"Hauptamt {municipality}",
+            )
+        )
     return specs
 
 
@@ -234,6 +245,40 @@ def team_lead_of(team: str) -> str:
     if team == "Team Nord":
         return "teamleitung"
     first, last, _ = TEAM_LEADS[team]
+    return _username(first, last)
+
+
+# The Hauptamt of every other municipality (Musterstadt's is the demo login "gemeinde"): they
+# return the person lists, record the decisions and, for a municipal provider's seat, enter the
+# Verwendungsnachweis in the demo's funding procedure (no usable password).
+MUNICIPAL_STAFF: dict[str, tuple[str, str]] = {
+    "Lindenfeld": ("Petra", "Wendel"),
+    "Birkenweiler": ("Klaus", "Ebert"),
+    "Eichenrode": ("Monika", "Seitz"),
+    "Weidenau": ("Jürgen", "Haas"),
+    "Rosenbach": ("Birgit", "Lorenz"),
+    "Sonnhalden": ("Uwe", "Brandt"),
+    "Mühlried": ("Gabriele", "Ott"),
+    "Steinhöfen": ("Dieter", "Pfeiffer"),
+    "Tannweiler": ("Ute", "Kessler"),
+    "Ahornbach": ("Frank", "Dietrich"),
+    "Hasenfeld": ("Elke", "Stark"),
+    "Neuenmuster": ("Bernd", "Fuchs"),
+    "Obertal": ("Silke", "Graf"),
+    "Kleinbach": ("Holger", "Ziegler"),
+    "Hinterweiler": ("Anja", "Winter"),
+    "Fuchsweiler": ("Rainer", "Busch"),
+    "Bergstadt": ("Karin", "Engel"),
+    "Untertal": ("Werner", "Kaiser"),
+    "Seefelden": ("Sabine", "Albrecht"),
+}
+
+
+def municipal_username(municipality: str) -> str:
+    """Username of the municipality's Hauptamt in the demo ("gemeinde" for Musterstadt)."""
+    if municipality == "Musterstadt":
+        return "gemeinde"
+    first, last = MUNICIPAL_STAFF[municipality]
     return _username(first, last)
 
 

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from devtools.demo import build_demo, demo_logins
+from devtools.demo import DEMO_TODAY, build_demo, demo_logins
 from devtools.demo.consultations import CONTACTS_PER_YEAR
 
 
@@ -61,6 +61,17 @@ class Command(BaseCommand):
             f"{summary.consultations_created} neu angelegt"
         )
         out.write(f"  {summary.plans_created} Integrationspläne neu angelegt")
+        funding = summary.funding
+        out.write(
+            f"  Förderverfahren: {funding.years} Förderjahre, {funding.lists} Personenlisten, "
+            f"{funding.decisions} Entscheidungen, {funding.invoices} Rechnungen, "
+            f"{funding.programmes} Programm nach Einwohnerzahl, {funding.usage_reports} "
+            f"Verwendungsnachweise, {funding.submissions} Abgabe der Kennzahlentabelle neu angelegt"
+        )
+        out.write(
+            f"  Fristenprüfung zum {DEMO_TODAY:%d.%m.%Y}: {summary.alerts_created} Hinweise neu, "
+            f"{summary.alerts_open} offen"
+        )
         out.write(f"  Stammdaten: {created} Datensätze neu angelegt, {updated} aktualisiert")
         out.write("")
         out.write("Demo-Zugänge:")
