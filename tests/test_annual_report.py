@@ -16,7 +16,7 @@ from django.urls import reverse
 from clients.models import Consultation, ConsultationParticipant, Referral, RegularService, Topic
 from imcase.audit.models import AuditEntry
 from imcase.errors import StaleVersionError
-from imcase.organisation.models import StaffMember
+from imcase.organisation.models import StaffChange, StaffMember
 from reporting import services
 from reporting.annual_report import ReportScope, build_report, german
 from reporting.annual_report_docx import chart_png
@@ -44,7 +44,10 @@ def _urls(year: int = YEAR) -> list[str]:
 def year_of_work(world):
     """1,200 contacts of the Kreis's provider in 2025 (so a figure needs a thousands
     separator), a topic and a referral attended, VZÄ with a fraction, a funding year."""
+    # 0.75 VZÄ from the beginning: the person and the first row of the staff history
+    # (P02 reads the VZÄ of the year from the history, issue 12 item 1).
     StaffMember.objects.filter(user=world.owner).update(vza=Decimal("0.75"))
+    StaffChange.objects.filter(staff__user=world.owner).update(vza=Decimal("0.75"))
     contacts = Consultation.objects.bulk_create(
         Consultation(
             provider=world.provider,
