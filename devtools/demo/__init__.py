@@ -53,6 +53,7 @@ class DemoSummary:
     clients_total: int = 0
     clients_created: int = 0
     consultations_total: int = 0
+    consultations_withdrawn: int = 0
     consultations_created: int = 0
     plans_created: int = 0
     funding: FundingSummary = field(default_factory=FundingSummary)
@@ -97,7 +98,11 @@ def build_demo(
     summary.managers = StaffMember.objects.filter(landkreis=kreis, role=Role.MANAGER).count()
     summary.clients_total = Client.objects.filter(landkreis=kreis).count()
     summary.clients_created = summary.created["client"]
-    summary.consultations_total = Consultation.objects.filter(provider__landkreis=kreis).count()
+    # all_objects: the withdrawn contacts were created too (they count in no figure)
+    summary.consultations_total = Consultation.all_objects.filter(provider__landkreis=kreis).count()
+    summary.consultations_withdrawn = summary.consultations_total - (
+        Consultation.objects.filter(provider__landkreis=kreis).count()
+    )
     summary.alerts_open = Alert.objects.open().count()
     return summary
 

@@ -178,8 +178,8 @@ def _published_year(office, kreis, year: int, created: dt.date, published: dt.da
 
 
 def _decisions(office, year: FundingYear, users: dict, munis: dict) -> tuple[int, int]:
-    """Every municipality but Seefelden (served by the Diakonie) decides for 2026; the office
-    confirms in July 2025. Returns (decisions, invoices)."""
+    """Every municipality decides for 2026 (Seefelden passes the task to the Diakonie as a
+    freier Träger); the office confirms in July 2025. Returns (decisions, invoices)."""
     verbund = ["Kleinbach", "Hinterweiler", "Fuchsweiler"]
     terms: dict[str, dict] = {
         name: {"mode": M.LANDKREIS}
@@ -209,6 +209,14 @@ def _decisions(office, year: FundingYear, users: dict, munis: dict) -> tuple[int
         "hourly_rate": Decimal("54.80"),
         "resolution_date": dt.date(2025, 5, 13),
         "note": "Öffentlich-rechtliche Vereinbarung mit der Stadt Bergstadt vom 20.05.2025.",
+    }
+    # Seefelden keeps passing the task to the Diakonie, which has served it since 2023
+    terms["Seefelden"] = {
+        "mode": M.WOHLFAHRT,
+        "organisation": "Diakonisches Werk im Musterkreis",
+        "passed_by": Decision.PassedBy.MUNICIPALITY,
+        "resolution_date": dt.date(2025, 3, 25),
+        "note": "Vertrag mit dem Diakonischen Werk verlängert (Nr. 3.2 VwV IntM).",
     }
     decisions = []
     for index, (name, data) in enumerate(sorted(terms.items())):

@@ -58,7 +58,8 @@ class Command(BaseCommand):
         )
         out.write(
             f"  {summary.consultations_total} Beratungskontakte, davon "
-            f"{summary.consultations_created} neu angelegt"
+            f"{summary.consultations_created} neu angelegt, {summary.consultations_withdrawn} "
+            "storniert"
         )
         out.write(f"  {summary.plans_created} Integrationspläne neu angelegt")
         funding = summary.funding
