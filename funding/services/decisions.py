@@ -129,6 +129,22 @@ def clean_terms(municipality: Municipality, data: dict) -> dict:
     return terms
 
 
+def _write(decision: Decision, creating: bool, terms: dict, actor) -> None:
+    """Store the terms as the decision's new version, recorded by ``actor`` now."""
+    for name, value in terms.items():
+        setattr(decision, name, value)
+    decision.recorded_at = timezone.now()
+    decision.recorded_by = actor
+    try:
+        with transaction.atomic():
+            if creating:
+                decision.save()
+            else:
+                decision.save_new_version(*terms, "recorded_at", "recorded_by")
+    except IntegrityError:  # someone recorded the same municipality's decision just now
+        raise StaleVersionError() from None
+
+
 def record_decision(
     actor, funding_year: FundingYear, data: dict, expected_version: int | None = None
 ) -> Decision:
@@ -158,18 +174,7 @@ def record_decision(
                     "Die Entscheidung ist bereits bestätigt. Für eine Änderung bitten Sie die "
                     "Koordinierungsstelle, sie wieder zu öffnen."
                 )
-        for name, value in terms.items():
-            setattr(decision, name, value)
-        decision.recorded_at = timezone.now()
-        decision.recorded_by = actor
-        try:
-            with transaction.atomic():
-                if creating:
-                    decision.save()
-                else:
-                    decision.save_new_version(*terms, "recorded_at", "recorded_by")
-        except IntegrityError:  # someone of the same municipality recorded it just now
-            raise StaleVersionError() from None
+        _write(decision, creating, terms, actor)
         decision.partners.set(partners)
         record(
             actor,
@@ -226,18 +231,7 @@ def pass_to_welfare(
                     f"{municipality.name} hat gemeldet: {decision.summary()}. Übertragen kann der "
                     "Landkreis nur seine eigene Aufgabe."
                 )
-        for name, value in terms.items():
-            setattr(decision, name, value)
-        decision.recorded_at = timezone.now()
-        decision.recorded_by = actor
-        try:
-            with transaction.atomic():
-                if creating:
-                    decision.save()
-                else:
-                    decision.save_new_version(*terms, "recorded_at", "recorded_by")
-        except IntegrityError:
-            raise StaleVersionError() from None
+        _write(decision, creating, terms, actor)
         decision.partners.set([])
         record(
             actor,
