@@ -330,6 +330,9 @@ print(json.dumps({
                         .values_list("status", flat=True))),
     "years": sorted(FundingYear.objects.visible_to(users["koordination"])
                     .values_list("year", flat=True)),
+    "unassigned": Client.objects.filter(manager=None, status="open").count(),
+    "team_lead_home": 'Nicht zugeordnete offene Fälle: <strong class="kpi">6</strong>'
+    in page("teamleitung", "/")[2],
     "rp_submissions": list(Submission.objects.visible_to(users["rp"])
                            .values_list("year", flat=True)),
 }, default=str))
@@ -382,6 +385,8 @@ def test_the_demo_runs_on_sqlite_and_its_search_finds_the_variants(tmp_path):
     assert result["lists"] == ["sent", "submitted"]
     assert result["years"] == [2025, 2026, 2027]
     assert result["rp_submissions"] == [2025]
+    # the latest assignment list, imported and not yet assigned, on the team lead's home
+    assert result["unassigned"] == 6 and result["team_lead_home"]
     # the pages as the demo logins see them: the bell's badge counts open alerts
     pages = result["pages"]
     assert {status for status, _ in pages.values()} == {200}

@@ -27,6 +27,7 @@ from devtools.demo.clock import at
 from devtools.demo.consultations import CONTACTS_PER_YEAR, add_consultations, withdraw_some
 from devtools.demo.data import DEMO_TODAY, staff_specs
 from devtools.demo.funding import FundingSummary, build_demo_funding
+from devtools.demo.imports import import_latest_list
 from devtools.demo.organisation import DEMO_PASSWORD, build_organisation, demo_logins
 from devtools.demo.plans import build_demo_plans
 from imcase.alerts.models import Alert
@@ -90,6 +91,7 @@ def build_demo(
         _analyze()
         complete_name_skeletons(kreis)
         summary.funding = build_demo_funding(kreis, org.users, seed)
+        summary.created["imported"] = import_latest_list(kreis, org.users["koordination"], seed)
         with at(DEMO_TODAY, 2):  # the nightly run of the demo day
             summary.alerts_created = run_deadline_checks(DEMO_TODAY).total_created
     summary.municipalities = Municipality.objects.filter(landkreis=kreis).count()

@@ -62,6 +62,11 @@ class Command(BaseCommand):
             "storniert"
         )
         out.write(f"  {summary.plans_created} Integrationspläne neu angelegt")
+        if summary.created.get("imported"):
+            out.write(
+                f"  Zuweisungsliste vom 30.10.2026 importiert: {summary.created['imported']} "
+                "Personen, noch nicht zugeordnet"
+            )
         funding = summary.funding
         out.write(
             f"  Förderverfahren: {funding.years} Förderjahre, {funding.lists} Personenlisten, "
