@@ -36,12 +36,18 @@ def example_row(landkreis: Landkreis) -> list[str]:
     ]
 
 
-def template_csv(landkreis: Landkreis) -> bytes:
+def assignment_csv(rows: list[list[str]]) -> bytes:
+    """An assignment list as the importer reads it: UTF-8 with BOM, ``;``, the header first."""
     text = io.StringIO(newline="")
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerow([csv_safe(value) for value in example_row(landkreis)])
+    for row in rows:
+        writer.writerow([csv_safe(value) for value in row])
     return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
+def template_csv(landkreis: Landkreis) -> bytes:
+    return assignment_csv([example_row(landkreis)])
 
 
 def template_xlsx(landkreis: Landkreis) -> bytes:

@@ -7,11 +7,10 @@ the import leaves behind. Built once: when the first of them exists, nothing cha
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
-from clients.importer import HEADER, csv_safe, import_assignments
+from clients.import_template import assignment_csv
+from clients.importer import import_assignments
 from clients.models import Client
 from devtools.demo.clock import at, stable_codes
 from imcase.organisation.models import Team
@@ -37,25 +36,24 @@ def import_latest_list(kreis, office, seed: int) -> int:
         return 0
     team = Team.objects.get(provider__landkreis=kreis, name="Team Nord")
     municipalities = list(team.municipalities.order_by("name", "ags"))
-    text = io.StringIO(newline="")
-    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for suffix, last, first, born, sex, nation, muni, assigned, household in PEOPLE:
-        row = [
-            f"{AZ_PREFIX}{suffix}",
-            last,
-            first,
-            born,
-            sex,
-            nation,
-            municipalities[muni].ags,
-            assigned,
-            "Zuweisung",
-            "Schutzstatus",
-            household,
+    data = assignment_csv(
+        [
+            [
+                f"{AZ_PREFIX}{suffix}",
+                last,
+                first,
+                born,
+                sex,
+                nation,
+                municipalities[muni].ags,
+                assigned,
+                "Zuweisung",
+                "Schutzstatus",
+                household,
+            ]
+            for suffix, last, first, born, sex, nation, muni, assigned, household in PEOPLE
         ]
-        writer.writerow([csv_safe(value) for value in row])
-    data = ("\ufeff" + text.getvalue()).encode("utf-8")
+    )
     with at(IMPORTED_ON, 9), stable_codes(f"{seed}:import-codes", [Client]):
         result = import_assignments(
             data,

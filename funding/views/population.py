@@ -203,19 +203,8 @@ def position(request, code, pk):
         if response := run_form_action(request, form, action):
             return response
     else:
-        initial = {
-            "position_vza": applicant.position_vza,
-            "position_from": applicant.position_from,
-            "own_funds": applicant.own_funds,
-            "position_note": applicant.position_note,
-            "version": programme.version,
-        }
-        form = PositionForm(initial=initial)
-    try:
-        lines = programme.split()
-    except SplitError:
-        lines = []
-    amount = next((line.amount for line in lines if line.ags == applicant.key), None)
+        form = PositionForm(initial=_position_initial(applicant, programme))
+    amount = _granted(programme, applicant)
     context = {"form": form, "programme": programme, "applicant": applicant, "amount": amount}
     return render(
         request, "funding/population/position.html", context, status=400 if form.errors else 200
@@ -298,12 +287,7 @@ def applications(request):
     """The programmes the user's municipality applied for (alone or in a Verbund)."""
     rows = []
     for applicant in _own_applications(request.user):
-        try:
-            lines = applicant.programme.split()
-        except SplitError:
-            lines = []
-        amount = next((line.amount for line in lines if line.ags == applicant.key), None)
-        rows.append((applicant, amount))
+        rows.append((applicant, _granted(applicant.programme, applicant)))
     return render(request, "funding/population/applications.html", {"rows": rows})
 
 
@@ -324,25 +308,34 @@ def own_position(request, pk):
         if response := run_form_action(request, form, action):
             return response
     else:
-        initial = {
-            "position_vza": applicant.position_vza,
-            "position_from": applicant.position_from,
-            "own_funds": applicant.own_funds,
-            "position_note": applicant.position_note,
-            "version": programme.version,
-        }
-        form = PositionForm(initial=initial)
-    try:
-        lines = programme.split()
-    except SplitError:
-        lines = []
+        form = PositionForm(initial=_position_initial(applicant, programme))
     context = {
         "form": form,
         "programme": programme,
         "applicant": applicant,
-        "amount": next((line.amount for line in lines if line.ags == applicant.key), None),
+        "amount": _granted(programme, applicant),
         "own": True,
     }
     return render(
         request, "funding/population/position.html", context, status=400 if form.errors else 200
     )
+
+
+def _granted(programme, applicant):
+    """The applicant's share of the programme's split; None while it cannot be split."""
+    try:
+        lines = programme.split()
+    except SplitError:
+        return None
+    return next((line.amount for line in lines if line.ags == applicant.key), None)
+
+
+def _position_initial(applicant, programme) -> dict:
+    """The position form as the applicant last reported it."""
+    return {
+        "position_vza": applicant.position_vza,
+        "position_from": applicant.position_from,
+        "own_funds": applicant.own_funds,
+        "position_note": applicant.position_note,
+        "version": programme.version,
+    }
