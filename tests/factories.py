@@ -286,3 +286,28 @@ class ListEntryFactory(factory.django.DjangoModelFactory):
     aktenzeichen = factory.Sequence(lambda n: f"FL-{n:06d}")
     assignment_date = dt.date(2021, 6, 1)
     arrival_kind = "zuweisung"
+
+
+# --- outcomes ---------------------------------------------------------------------------
+
+
+def outcome_kind(code: str):
+    """An outcome kind of the default vocabulary by its code (see clients migration 0014)."""
+    from clients.models import OutcomeKind
+
+    return OutcomeKind.objects.get(code=code)
+
+
+class OutcomeEventFactory(factory.django.DjangoModelFactory):
+    """An outcome; pass ``client=`` and ``kind=outcome_kind("svb")`` (the provider defaults to
+    a new one: pass the client's provider where scoping matters)."""
+
+    class Meta:
+        model = "clients.OutcomeEvent"
+
+    client = factory.SubFactory(ClientFactory)
+    provider = factory.SubFactory(ProviderFactory)
+    kind = factory.LazyFunction(lambda: outcome_kind("integrationskurs"))
+    started_on = dt.date(2025, 1, 6)
+    source = "nachweis"
+    recorded_by = factory.SubFactory(UserFactory)

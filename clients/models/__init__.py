@@ -16,19 +16,33 @@ from clients.models.consultation import (
     Topic,
 )
 from clients.models.imports import ImportJob, ImportJobQuerySet
+from clients.models.outcome import (
+    CertificateLevel,
+    HoursBand,
+    OutcomeCategory,
+    OutcomeEvent,
+    OutcomeKind,
+    OutcomeSource,
+)
 
 __all__ = [
     "CaseStatusChange",
+    "CertificateLevel",
     "Client",
     "ClientQuerySet",
     "Consent",
     "Consultation",
     "ConsultationParticipant",
     "Household",
+    "HoursBand",
     "ManagerAssignment",
     "ImportJob",
     "ImportJobQuerySet",
     "Move",
+    "OutcomeCategory",
+    "OutcomeEvent",
+    "OutcomeKind",
+    "OutcomeSource",
     "Referral",
     "RegularService",
     "Topic",
