@@ -156,11 +156,9 @@ bench: services venv
 worker: venv
 	@REDIS_URL='$(REDIS_URL)' DATABASE_URL='$(DATABASE_URL)' $(BIN)/celery -A imcase worker -l info
 
-# Beat keeps its schedule state in var/ (ignored by git), not in the working tree.
+# Beat keeps its schedule and a single-beat lock in Redis (celery-redbeat), not on a disk.
 beat: venv
-	@mkdir -p var
-	@REDIS_URL='$(REDIS_URL)' DATABASE_URL='$(DATABASE_URL)' $(BIN)/celery -A imcase beat -l info \
-		-s var/celerybeat-schedule
+	@REDIS_URL='$(REDIS_URL)' DATABASE_URL='$(DATABASE_URL)' $(BIN)/celery -A imcase beat -l info
 
 lint: venv
 	@$(BIN)/ruff check .

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from imcase.env import env_bool, env_decimal, env_int, env_list, env_str
 
@@ -70,6 +71,18 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Prometheus metrics (django-prometheus: requests, responses, latencies per view) at /metrics,
+# only for the addresses in METRICS_ALLOWED_IPS (the scraper; block /metrics at the proxy too).
+METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+if METRICS_ENABLED:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+
 ROOT_URLCONF = "imcase.urls"
 WSGI_APPLICATION = "imcase.wsgi.application"
 
@@ -123,6 +136,32 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 840)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request that enqueues a task must not hang when Redis is unreachable.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+# One queue per kind of work, so that a large installation runs workers per queue
+# (``celery -A imcase worker -Q nightly``); a worker started without -Q takes all of them.
+# CELERY_QUEUE_PREFIX keeps two installations (or test runs) on one Redis apart.
+CELERY_QUEUE_PREFIX = env_str("CELERY_QUEUE_PREFIX", "")
+CELERY_QUEUES_BY_KIND = {
+    kind: f"{CELERY_QUEUE_PREFIX}{kind}" for kind in ("celery", "nightly", "exports", "imports")
+}
+CELERY_TASK_DEFAULT_QUEUE = CELERY_QUEUES_BY_KIND["celery"]
+CELERY_TASK_QUEUES = [Queue(name) for name in CELERY_QUEUES_BY_KIND.values()]
+# Beat keeps its schedule and last runs in Redis, not on a local disk, and holds a lock there:
+# a second beat (another machine, a restarted container) waits as a standby instead of sending
+# the nightly jobs twice (celery-redbeat).
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = f"{CELERY_QUEUE_PREFIX}redbeat:"
+    # A standby beat tries the lock once per loop interval; a beat that died without
+    # releasing it loses it after five intervals.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("BEAT_INTERVAL_SECONDS", 60, minimum=1, maximum=300)
+    CELERY_REDBEAT_LOCK_TIMEOUT = 5 * CELERY_BEAT_MAX_LOOP_INTERVAL
+CELERY_TASK_ROUTES = {
+    "imcase.alerts.tasks.*": {"queue": CELERY_QUEUES_BY_KIND["nightly"]},
+    "imcase.exports.tasks.delete_expired_files": {"queue": CELERY_QUEUES_BY_KIND["nightly"]},
+    "imcase.exports.tasks.generate_file": {"queue": CELERY_QUEUES_BY_KIND["exports"]},
+    "clients.tasks.*": {"queue": CELERY_QUEUES_BY_KIND["imports"]},
+}
 
 # --- Nightly jobs, alerts, exports, retention ---------------------------------------------
 # Public address of the site, for links in e-mails (the nightly digest has no request).
@@ -227,8 +266,32 @@ FORMAT_MODULE_PATH = ["imcase.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Generated and uploaded files (exports, submissions, imports) go through Django's storage API:
+# a local directory (MEDIA_ROOT, shared by all nodes, e.g. NFS) or an S3-compatible object store
+# (MinIO, a Land data centre's S3) with STORAGE_BACKEND=s3 (django-storages).
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "filesystem")
+if STORAGE_BACKEND == "filesystem":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+            "region_name": env_str("S3_REGION", "") or None,
+            # Files are personal data: private, never overwritten, never a public URL.
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "location": env_str("S3_PREFIX", ""),
+        },
+    }
+else:
+    raise ImproperlyConfigured("STORAGE_BACKEND muss „filesystem“ oder „s3“ sein.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

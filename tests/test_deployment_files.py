@@ -38,7 +38,7 @@ _APP_VARS = (
     # Set by `make test` for Playwright; `check --deploy` rightly reports it (async.E001).
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
-_APP_PREFIXES = ("EMAIL_", "AXES_", "CELERY_")
+_APP_PREFIXES = ("EMAIL_", "AXES_", "CELERY_", "S3_", "STORAGE_", "METRICS_")
 
 
 def _clean_env(**values: str) -> dict[str, str]:
@@ -218,3 +218,42 @@ def test_missing_secret_key_stops_the_start_when_debug_is_off():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr, result.stderr
+
+
+def test_an_unknown_storage_backend_stops_the_start():
+    env = _clean_env(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), STORAGE_BACKEND="ftp")
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "STORAGE_BACKEND" in result.stderr, result.stderr
+
+
+def test_the_object_store_needs_its_bucket_and_keys():
+    env = _clean_env(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), STORAGE_BACKEND="s3")
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "S3_BUCKET" in result.stderr, result.stderr
+
+
+def test_with_the_object_store_generated_files_go_to_s3():
+    env = _clean_env(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        STORAGE_BACKEND="s3",
+        S3_BUCKET="imcase",
+        S3_ENDPOINT_URL="http://minio:9000",
+        S3_ACCESS_KEY_ID="imcase",
+        S3_SECRET_ACCESS_KEY="secret-for-the-test",
+    )
+    script = (
+        'from django.core.files.storage import storages; s = storages["default"]; '
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.file_overwrite, s.default_acl)"
+    )
+    result = _manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "S3Storage",
+        "imcase",
+        "http://minio:9000",
+        "False",
+        "None",
+    ]
