@@ -25,6 +25,10 @@ NIGHTLY_SCHEDULE = {
         "task": "imcase.alerts.tasks.run_nightly",
         "schedule": crontab(hour=2, minute=0),
     },
+    "kennzahlen-vorberechnen": {
+        "task": "reporting.tasks.precompute_tables",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "aufbewahrungsfrist": {
         "task": "imcase.alerts.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=0),

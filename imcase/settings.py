@@ -161,6 +161,8 @@ CELERY_TASK_ROUTES = {
     "imcase.exports.tasks.delete_expired_files": {"queue": CELERY_QUEUES_BY_KIND["nightly"]},
     "imcase.exports.tasks.generate_file": {"queue": CELERY_QUEUES_BY_KIND["exports"]},
     "clients.tasks.*": {"queue": CELERY_QUEUES_BY_KIND["imports"]},
+    "reporting.tasks.precompute_tables": {"queue": CELERY_QUEUES_BY_KIND["nightly"]},
+    "reporting.tasks.recompute_table": {"queue": CELERY_QUEUES_BY_KIND["exports"]},
 }
 
 # --- Nightly jobs, alerts, exports, retention ---------------------------------------------

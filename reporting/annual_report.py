@@ -29,6 +29,7 @@ from reporting.kennzahlen.registry import NoDefinitionError, Unit, definition_fo
 from reporting.kennzahlen.table import KREIS, Table, TableLine, compute_table
 from reporting.models import AnnualReportText
 from reporting.scoping import FiguresScope
+from reporting.stored import current_table
 
 YEARS_BACK = 4  # the chart of persons in the target group shows this year and four before
 KEY_FIGURES = ("P01", "P02", "Z01", "Z02", "Z05", "Z06", "I03", "I04", "K01", "K02", "I08")
@@ -171,7 +172,7 @@ class Builder:
         self.column = scope.column
 
     def table(self, year: int) -> Table:
-        return compute_table(self.scope.landkreis, year, self.scope.provider)
+        return current_table(self.scope.landkreis, year, self.scope.provider, self.today)
 
     def z01(self, year: int) -> Any:
         """Z01 of an earlier year, as that year's definition computes it (only that figure:

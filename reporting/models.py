@@ -156,3 +156,54 @@ class AnnualReportText(Versioned, models.Model):
 
     def __str__(self) -> str:
         return f"Jahresbericht {self.year} ({self.provider or self.landkreis})"
+
+
+class StoredTable(models.Model):
+    """A computed Kennzahlentabelle kept for showing (not a submission: it is replaced by each
+    computation). One row per Kreis, year and provider (none: the Kreis's table).
+
+    It is current while the definition version, the data fingerprint (``input_version``, see
+    ``reporting/input_version.py``) and — for the running year — the day are those it was
+    computed at. ``payload`` holds the columns and lines; a running recomputation keeps the
+    previous payload showable and counts ``progress`` up.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "wird berechnet"
+        DONE = "done", "berechnet"
+        FAILED = "failed", "fehlgeschlagen"
+
+    landkreis = models.ForeignKey(Landkreis, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("Berichtsjahr")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status, default=Status.RUNNING)
+    progress = models.PositiveSmallIntegerField("Fortschritt (%)", default=0)
+    requested_at = models.DateTimeField(null=True)
+    definition_version = models.CharField(max_length=20, blank=True)
+    input_version = models.BigIntegerField(null=True)
+    as_of = models.DateField("berechnet für den Tag", null=True)
+    computed_at = models.DateTimeField("Stand", null=True)
+    duration_ms = models.PositiveIntegerField(null=True)
+    payload = models.JSONField(null=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "berechnete Kennzahlentabelle"
+        verbose_name_plural = "berechnete Kennzahlentabellen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["landkreis", "year"],
+                condition=models.Q(provider__isnull=True),
+                name="one_stored_kreis_table_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["landkreis", "year", "provider"],
+                condition=models.Q(provider__isnull=False),
+                name="one_stored_provider_table_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Kennzahlentabelle {self.year} ({self.get_status_display()})"

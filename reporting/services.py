@@ -25,14 +25,14 @@ from imcase.errors import ServiceError
 from imcase.locking import check_version
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Role
-from reporting import notifications
+from reporting import notifications, stored
 from reporting.annual_report import (
     TEXT_FIELDS,
     AnnualReport,
     build_report,
     report_scope_or_404,
 )
-from reporting.kennzahlen.registry import NoDefinitionError
+from reporting.kennzahlen.registry import NoDefinitionError, definition_for
 from reporting.kennzahlen.table import Table, compute_table, fingerprint, reporting_years
 from reporting.models import AnnualReportText, Submission, submission_path
 from reporting.scoping import figures_scope_or_404, providers_visible_to
@@ -139,17 +139,43 @@ def finalise(
     return submission
 
 
-def table_for(user, year: int, provider_id: int | None = None) -> Table:
-    """The table of ``year`` in the user's scope: the office's Kreis (or one of its providers),
-    a manager's or team lead's own provider. Http404 outside the scope or without definition."""
+def table_scope(user, provider_id: int | None):
     scope = figures_scope_or_404(user)
     provider = scope.provider
     if provider is None and provider_id is not None:
         provider = get_object_or_404(providers_visible_to(user), pk=provider_id)
+    return scope.landkreis, provider
+
+
+def table_for(user, year: int, provider_id: int | None = None) -> Table:
+    """The table of ``year`` in the user's scope, with current figures (the stored one while it
+    is current, else computed now): the office's Kreis (or one of its providers), a manager's
+    or team lead's own provider. Http404 outside the scope or without definition."""
+    landkreis, provider = table_scope(user, provider_id)
     try:
-        return compute_table(scope.landkreis, year, provider)
+        return stored.current_table(landkreis, year, provider)
     except NoDefinitionError:
         raise Http404 from None
+
+
+def shown_table_for(user, year: int, provider_id: int | None = None):
+    """For the page: ``(table, stored, current)`` — the stored table, also a stale one while
+    its recomputation runs (see ``reporting.stored``)."""
+    landkreis, provider = table_scope(user, provider_id)
+    try:
+        return stored.shown_table(landkreis, year, provider)
+    except NoDefinitionError:
+        raise Http404 from None
+
+
+def recompute_table_for(user, year: int, provider_id: int | None = None):
+    """ "Neu berechnen": queue the computation of the table in the user's scope."""
+    landkreis, provider = table_scope(user, provider_id)
+    try:
+        definition_for(year)
+    except NoDefinitionError:
+        raise Http404 from None
+    return stored.request_recompute(landkreis, year, provider)
 
 
 def write_table_for(user, year: int, provider_id: int | None, out: IO[bytes]) -> Table:

@@ -8,6 +8,8 @@ urlpatterns = [
     path("kennzahlen/", figures.figures, name="figures"),
     path("kennzahlen/<int:year>/kennzahlentabelle.xlsx", figures.figures_xlsx, name="figures_xlsx"),
     path("kennzahlen/<int:year>/abgeben/", figures.finalise, name="finalise"),
+    path("kennzahlen/<int:year>/neu-berechnen/", figures.recompute, name="figures_recompute"),
+    path("kennzahlen/<int:year>/stand/", figures.figures_status, name="figures_status"),
     path("abgaben/", submissions.submission_list, name="submissions"),
     path("abgaben/<uuid:code>/", submissions.submission_detail, name="submission"),
     path(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -179,14 +180,20 @@ def compute_table(
     year: int,
     provider: Provider | None = None,
     definition: Definition | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Table:
     """All figures of ``year`` for the Kreis (or one of its providers): one query per figure,
-    a second one for the Kreis column of figures that are not additive."""
+    a second one for the Kreis column of figures that are not additive. ``progress(done,
+    total)`` is called after each figure (the background computation shows it)."""
     if provider is not None and provider.landkreis_id != landkreis.pk:
         raise ValueError("Der Träger gehört nicht zu diesem Kreis.")
     definition = definition or definition_for(year)
     period = Period(landkreis.pk, year, provider.pk if provider else None)
-    results = {figure.id: _compute(figure, period) for figure in definition.figures}
+    results = {}
+    for done, figure in enumerate(definition.figures, start=1):
+        results[figure.id] = _compute(figure, period)
+        if progress is not None:
+            progress(done, len(definition.figures))
     columns = _columns(period, results)
     sections = []
     for group in definition.groups:

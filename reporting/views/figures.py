@@ -6,21 +6,23 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from imcase.exports.xlsx import CONTENT_TYPE
-from reporting import services
+from reporting import services, stored
 from reporting.forms import FiguresForm, FinaliseForm
 from reporting.kennzahlen.table import fingerprint, reporting_years
-from reporting.models import Submission
+from reporting.models import StoredTable, Submission
 from reporting.scoping import figures_scope_or_404
 
 
@@ -32,16 +34,20 @@ def figures(request):
     form = FiguresForm(request.GET or None, user=request.user, scope=scope, today=today)
     year = form.value("jahr", today)
     provider = form.value("traeger", today) if scope.is_office else None
-    table = services.table_for(request.user, year, provider.pk if provider else None)
+    table, stored, current = services.shown_table_for(
+        request.user, year, provider.pk if provider else None
+    )
     context = {
         "scope": scope,
         "form": form,
         "table": table,
+        "stored": stored,
+        "current": current,
         "year": year,
         "provider": provider,
         "finished": year < today.year,
     }
-    if scope.can_finalise and provider is None:
+    if scope.can_finalise and provider is None and current:
         submissions = _submissions(request.user, scope, year)
         context.update(
             submissions=submissions,
@@ -81,6 +87,52 @@ def submission_summary(table, submissions: list[Submission]) -> SubmissionSummar
         sheets=ngettext("%(n)s Blatt", "%(n)s Blättern", sheets) % {"n": sheets},
         columns=[column.title for column in table.columns],
         replaces=submissions[0] if submissions else None,
+    )
+
+
+def _provider_param(request) -> int | None:
+    value = request.POST.get("traeger") or request.GET.get("traeger") or ""
+    return int(value) if value.isdigit() else None
+
+
+def _figures_url(year: int, provider_id: int | None) -> str:
+    query = {"jahr": year, **({"traeger": provider_id} if provider_id else {})}
+    return f"{reverse('reporting:figures')}?{urlencode(query)}"
+
+
+@login_required
+@require_POST
+def recompute(request, year: int):
+    """ "Neu berechnen": the table is computed again in the background; the page shows the
+    progress and reloads when it is done."""
+    if year not in reporting_years(timezone.localdate()):
+        raise Http404
+    provider_id = _provider_param(request)
+    services.recompute_table_for(request.user, year, provider_id)
+    messages.info(request, f"Die Kennzahlentabelle {year} wird neu berechnet.")
+    return redirect(_figures_url(year, provider_id))
+
+
+@login_required
+@require_GET
+def figures_status(request, year: int):
+    """The state of the stored table as JSON, for the page's progress script."""
+    if year not in reporting_years(timezone.localdate()):
+        raise Http404
+    landkreis, provider = services.table_scope(request.user, _provider_param(request))
+    stored_table = StoredTable.objects.filter(
+        landkreis=landkreis, year=year, provider=provider
+    ).first()
+    if stored_table is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "status": stored_table.status,
+            "progress": stored_table.progress,
+            "current": stored.is_current(stored_table, timezone.localdate()),
+            "error": stored_table.error,
+        },
+        headers={"Cache-Control": "no-store"},
     )
 
 
@@ -138,6 +190,7 @@ def finalise(request, year: int):
         "scope": scope,
         "form": FiguresForm({"jahr": year}, user=request.user, scope=scope, today=today),
         "table": table,
+        "current": True,
         "year": year,
         "provider": None,
         "finished": year < today.year,
