@@ -32,6 +32,7 @@ from django.db.models.functions import ExtractYear
 
 from clients.models import OutcomeEvent
 from clients.models.outcome import LEVELS_FROM_B1
+from imcase.dates import german_date
 from reporting.charts import BarChart, display
 
 HORIZONS = (12, 24, 36)
@@ -59,7 +60,7 @@ OUTCOMES = (
     Outcome(
         "arbeit",
         "Arbeit oder Ausbildung",
-        "Arbeit/Ausbildung",
+        "Arbeit/Ausb.",
         Q(kind__counts_as_work_or_training=True),
         "started_on",
     ),
@@ -124,7 +125,9 @@ class Cell:
     def text(self) -> str:
         if self.share is None:
             return NO_DENOMINATOR
-        return f"{self.numerator} von {self.denominator} ({display(self.share)} %)"
+        # no-break spaces: a narrow column wraps only before the share
+        share = display(self.share)
+        return f"{self.numerator}\u00a0von\u00a0{self.denominator} ({share}\u00a0%)"
 
 
 @dataclass(frozen=True)
@@ -212,13 +215,13 @@ def cohort_chart(table: Cohorts) -> BarChart:
             if ran:
                 share = row.cell(outcome.key, ran[-1]).share
                 bars.append((f"{row.year} · {outcome.short} · {ran[-1]} Mon.", share))
-    as_of = table.as_of.strftime("%d.%m.%Y")
+    as_of = german_date(table.as_of)
     return BarChart(
         key="kohorten",
         title="Wirkung nach Kohorten",
         caption=(
-            f"Personen nach Jahr des Beginns ihres Beratungszeitraums: wie viele in 12, 24 "
-            f"und 36 Monaten B1, Arbeit oder Ausbildung, eine eigene Wohnung erreicht haben "
+            "Kohorten nach Beginn des Beratungszeitraums: wie viele Personen in 12, 24 und 36 "
+            "Monaten B1, Arbeit oder Ausbildung, eine eigene Wohnung erreicht haben "
             f"(Stand {as_of})"
         ),
         rows=bars,
