@@ -43,8 +43,7 @@ NO_DENOMINATOR = "—"
 @dataclass(frozen=True)
 class Outcome:
     key: str
-    label: str
-    short: str
+    short: str  # column title and bar label
     condition: Q
     date_field: str  # the field that is ``reached_on`` for these outcomes
 
@@ -52,21 +51,18 @@ class Outcome:
 OUTCOMES = (
     Outcome(
         "b1",
-        "Sprachzertifikat B1 oder höher",
         "B1+",
         Q(certificate_level__in=LEVELS_FROM_B1),
         "certificate_on",
     ),
     Outcome(
         "arbeit",
-        "Arbeit oder Ausbildung",
         "Arbeit/Ausb.",
         Q(kind__counts_as_work_or_training=True),
         "started_on",
     ),
     Outcome(
         "wohnung",
-        "eigene Wohnung",
         "eigene Wohnung",
         Q(kind__counts_as_own_tenancy=True),
         "started_on",

@@ -340,3 +340,27 @@ def test_dashboard_query_count_does_not_grow_with_outcomes(cohort, client):
     with CaptureQueriesContext(connection) as after:
         client.get(url, secure=True)
     assert len(after) == len(before)
+
+
+def test_the_2026_table_page_and_workbook_have_the_sheet_wirkung(cohort, client):
+    import io
+
+    import openpyxl
+
+    from reporting.kennzahlen.docs import sheet_names
+    from reporting.xlsx import Origin, workbook_bytes
+
+    table = compute_table(cohort.landkreis, 2026)
+    origin = Origin(timezone.make_aware(dt.datetime(2026, 11, 30, 9)), "Koordinierungsstelle")
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(table, origin)))
+    assert book.sheetnames == sheet_names(definition_for(2026))
+    assert "Wirkung" in book.sheetnames
+    rows = list(book["Wirkung"].iter_rows(values_only=True))
+    assert any(row[0] == "W02" for row in rows)
+
+    client.force_login(cohort.office)
+    page = client.get(reverse("reporting:figures") + "?jahr=2026", secure=True)
+    assert page.status_code == 200
+    assert 'id="gruppe-wirkung"' in page.content.decode()
+    client.force_login(cohort.municipality_user)
+    assert client.get(reverse("reporting:figures") + "?jahr=2026", secure=True).status_code == 404
