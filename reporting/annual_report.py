@@ -120,6 +120,7 @@ class AnnualReport:
     charts: list[BarChart]
     generated_on: dt.date
     blocks: list[TextBlock] = field(default_factory=list)
+    outcome_charts: list[BarChart] = field(default_factory=list)  # section "Wirkung"
 
     @property
     def title(self) -> str:
@@ -234,6 +235,7 @@ class Builder:
             self.staff(table),
             funding,
         ]
+        report.outcome_charts = self.outcomes(table)
         return report
 
     # --- figures ------------------------------------------------------------------------------
@@ -309,6 +311,56 @@ class Builder:
             note="Die Balken zeigen die Vermittlungen; wahrgenommen heißt: die Person ist dort "
             "angekommen.",
         )
+
+    def outcomes(self, table: Table) -> list[BarChart]:
+        """The section "Wirkung": the year's outcome figures (where the year's definition has
+        them, from 2026) and the cohort table on 31.12. of the year (or today, if earlier)."""
+        found = []
+        if "W01" in table.definition.by_id:
+            figures = [("W01", "insgesamt"), ("W02", ""), ("W04", ""), ("W05", "")]
+            rows = [
+                (table.definition.by_id[f].label, table.value(f, label, self.column))
+                for f, label in figures
+            ]
+            found.append(
+                BarChart(
+                    key="wirkung",
+                    title=f"Wirkungen {self.year}",
+                    caption=f"Personen mit erfassten Wirkungen im Jahr {self.year} (W01, W02, "
+                    "W04, W05)",
+                    rows=rows,
+                    label_header="Kennzahl",
+                    value_header="Personen",
+                    visible_table=True,
+                    note="Jede Person zählt je Kennzahl einmal; zurückgenommene Einträge zählen "
+                    "nicht.",
+                )
+            )
+            found.append(
+                self.breakdown(
+                    table,
+                    "W01",
+                    "zertifikate",
+                    "Sprachzertifikate nach Niveau",
+                    "Niveau",
+                    "Personen",
+                )
+            )
+            found.append(
+                self.breakdown(
+                    table,
+                    "W03",
+                    "arbeit",
+                    "Beginn von Arbeit oder Ausbildung nach Art",
+                    "Art",
+                    "Personen",
+                )
+            )
+        figures_scope = FiguresScope(self.scope.landkreis, self.scope.provider, is_office=False)
+        as_of = min(self.today, dt.date(self.year, 12, 31))
+        dashboard = Dashboard(figures_scope, Filters(self.year), self.today)
+        found.append(dashboard.cohorts(as_of))
+        return found
 
     def staff(self, table: Table) -> BarChart:
         columns = [c for c in table.columns if c.provider_id is not None]

@@ -101,7 +101,20 @@ def write_report_docx(report: AnnualReport, out: IO[bytes]) -> None:
     _text(document, report.block("sachbericht"))
 
     document.add_heading("Zahlen und Diagramme", level=2)
-    for chart in report.charts:
+    _charts(document, report.charts)
+    document.add_heading("Wirkung", level=2)
+    _charts(document, report.outcome_charts)
+    _text(document, report.block("outlook"))
+    definition = report.table.definition
+    document.add_paragraph(
+        f"Zahlen aus der {definition.title}, Fassung {definition.version}, berechnet am "
+        f"{report.generated_on:%d.%m.%Y}."
+    ).runs[0].font.size = Pt(8.5)
+    document.save(out)
+
+
+def _charts(document, charts: list[BarChart]) -> None:
+    for chart in charts:
         document.add_heading(chart.title, level=3)
         if chart.is_empty:
             document.add_paragraph(chart.empty_text)
@@ -111,13 +124,6 @@ def write_report_docx(report: AnnualReport, out: IO[bytes]) -> None:
         _table(document, [h or "Bezeichnung" for h in chart.headers], chart.body)
         if chart.note:
             document.add_paragraph(chart.note).runs[0].font.size = Pt(8.5)
-    _text(document, report.block("outlook"))
-    definition = report.table.definition
-    document.add_paragraph(
-        f"Zahlen aus der {definition.title}, Fassung {definition.version}, berechnet am "
-        f"{report.generated_on:%d.%m.%Y}."
-    ).runs[0].font.size = Pt(8.5)
-    document.save(out)
 
 
 def report_docx_bytes(report: AnnualReport) -> bytes:

@@ -26,6 +26,7 @@ from clients.window import ENDS_SOON_DAYS, WINDOW_STATUS_LABELS, WindowStatus
 from imcase.organisation.models import Municipality, Provider, ProviderArea, Role, StaffMember, Team
 from plans.models import GoalField
 from reporting.charts import BarChart
+from reporting.cohorts import cohort_chart, cohorts
 from reporting.kennzahlen.queries import Measure, Period, run
 from reporting.kennzahlen.queries_contacts import contacts
 from reporting.kennzahlen.queries_plans import (
@@ -97,12 +98,16 @@ class Dashboard:
             narrowed = True
         return found.values("pk") if narrowed else None
 
-    def _open_clients(self):
-        clients = Client.objects.filter(landkreis=self.scope.landkreis, status=Client.Status.OPEN)
+    def clients_in_scope(self):
+        """The Kreis's clients (any status) living today in the filters' municipalities."""
+        clients = Client.objects.filter(landkreis=self.scope.landkreis)
         municipalities = self.municipality_ids(self.today)
         if municipalities is not None:
             clients = clients.filter(municipality__in=municipalities)
         return clients
+
+    def _open_clients(self):
+        return self.clients_in_scope().filter(status=Client.Status.OPEN)
 
     def _narrowed(self, measure: Measure) -> Measure:
         """A Kennzahl measure (clients by their municipality on 31.12.) in the filters."""
@@ -315,6 +320,10 @@ class Dashboard:
             value_header="Personen",
         )
 
+    def cohorts(self, as_of: dt.date | None = None) -> BarChart:
+        """Outcomes by cohort (``reporting.cohorts``), on ``as_of`` (default: today)."""
+        return cohort_chart(cohorts(self.clients_in_scope(), as_of or self.today))
+
     def charts(self) -> list[BarChart]:
         fields = list(GoalField.objects.filter(active=True).order_by("position", "name"))
         caseload, without_plan = self.caseload()
@@ -326,4 +335,5 @@ class Dashboard:
             self.contacts_per_month(),
             self.goals_reached(fields),
             self.independence(fields),
+            self.cohorts(),
         ]

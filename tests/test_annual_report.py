@@ -155,7 +155,8 @@ def test_the_pdf_read_back_shows_texts_figures_and_every_chart(year_of_work, cli
     for chart in report.charts:
         assert chart.title in flat
     html = report_html(report)
-    assert html.count("<svg") == sum(1 for chart in report.charts if not chart.is_empty)
+    charts = report.charts + report.outcome_charts
+    assert html.count("<svg") == sum(1 for chart in charts if not chart.is_empty)
     assert AuditEntry.objects.filter(detail__event="annual_report_pdf").exists()
 
 
@@ -169,9 +170,10 @@ def test_the_docx_read_back_has_the_same_figures_and_a_picture_per_chart(year_of
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     report = _kreis_report(world)
     assert headings[0] == "Jahresbericht Integrationsmanagement 2025"
-    for chart in report.charts:
+    for chart in report.charts + report.outcome_charts:
         assert chart.title in headings
-    assert len(document.inline_shapes) == sum(1 for c in report.charts if not c.is_empty)
+    charts = report.charts + report.outcome_charts
+    assert len(document.inline_shapes) == sum(1 for c in charts if not c.is_empty)
     key_table = document.tables[0]
     rows = {row.cells[0].text: row.cells[2].text for row in key_table.rows[1:]}
     assert rows == {figure.id: figure.text for figure in report.key_figures}
@@ -197,7 +199,8 @@ def test_the_html_page_shows_the_same_figures_and_charts_and_no_names(year_of_wo
     for figure in report.key_figures:
         assert f'<td>{figure.id}</td><th scope="row">{figure.label}</th>' in page
         assert f'<td class="text-end">{figure.text}</td>' in page
-    assert page.count('class="bar-chart"') == sum(1 for c in report.charts if not c.is_empty)
+    charts = report.charts + report.outcome_charts
+    assert page.count('class="bar-chart"') == sum(1 for c in charts if not c.is_empty)
     assert "Haddad" not in page and "Petrenko" not in page
 
 

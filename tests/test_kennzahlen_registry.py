@@ -33,7 +33,7 @@ def _definition(version: str, first_year: int, *figures: Kennzahl) -> Definition
 def test_the_definition_of_a_year_is_the_latest_that_started_by_then(isolated_registry):
     assert definition_for(2023).version == definition_for(2025).version == "2023.1"
     registry.register(_definition("2027.1", 2027))
-    assert definition_for(2026).version == "2023.1"
+    assert definition_for(2026).version == "2026.1"
     assert definition_for(2027).version == definition_for(2030).version == "2027.1"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reporting.kennzahlen.registry import Definition
+from reporting.kennzahlen.registry import Definition, Kennzahl
 from reporting.xlsx import COVER, NOTES
 
 START = (
@@ -33,9 +33,23 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _same(figure: Kennzahl, earlier: Definition | None) -> bool:
+    """The figure is taken over unchanged from the earlier definition (same ID and text)."""
+    if earlier is None:
+        return False
+    before = earlier.by_id.get(figure.id)
+    return before is not None and (before.label, before.definition, before.group) == (
+        figure.label,
+        figure.definition,
+        figure.group,
+    )
+
+
 def markdown(definitions: Sequence[Definition]) -> str:
-    """The generated section: per definition its sheets and every figure's definition."""
+    """The generated section: per definition its sheets and every figure's definition; a
+    figure taken over unchanged from the definition before is named, not repeated."""
     lines: list[str] = []
+    earlier: Definition | None = None
     for definition in definitions:
         sheets = ", ".join(f"„{name}“" for name in sheet_names(definition))
         lines += [
@@ -44,17 +58,24 @@ def markdown(definitions: Sequence[Definition]) -> str:
             "",
         ]
         for group in definition.groups:
-            lines += [
-                f"Blatt „{group.title}“:",
-                "",
-                "| Nr. | Kennzahl | Was gezählt wird |",
-                "| --- | --- | --- |",
-            ]
-            lines += [
-                f"| {f.id} | {_cell(f.label)} | {_cell(f.definition)} |"
-                for f in definition.figures_of(group)
-            ]
+            figures = definition.figures_of(group)
+            kept = [f.id for f in figures if _same(f, earlier)]
+            changed = [f for f in figures if not _same(f, earlier)]
+            if kept:
+                assert earlier is not None
+                lines += [
+                    f"Blatt „{group.title}“: unverändert aus Fassung {earlier.version}: "
+                    f"{', '.join(kept)}.",
+                    "",
+                ]
+            if not changed:
+                continue
+            if not kept:
+                lines += [f"Blatt „{group.title}“:", ""]
+            lines += ["| Nr. | Kennzahl | Was gezählt wird |", "| --- | --- | --- |"]
+            lines += [f"| {f.id} | {_cell(f.label)} | {_cell(f.definition)} |" for f in changed]
             lines.append("")
+        earlier = definition
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -90,6 +90,28 @@ class Municipalities:
 
 
 @dataclass(frozen=True)
+class OutcomeKinds:
+    """One line per outcome kind with the flag ``flag`` (``counts_as_work_or_training``, …):
+    the kinds valid in the year, and retired ones with a value; in the vocabulary's order."""
+
+    flag: str
+
+    def lines(self, period: Period, totals: Totals) -> list[Line]:
+        from clients.models import OutcomeKind
+
+        used = {key[0] for key, value in totals.items() if value}
+        valid = Q(first_year__lte=period.year) & (
+            Q(last_year__isnull=True) | Q(last_year__gte=period.year)
+        )
+        kinds = (
+            OutcomeKind.objects.filter(**{self.flag: True})
+            .filter(valid | Q(pk__in=used))
+            .order_by("category", "position", "name")
+        )
+        return [_single(kind.code, kind.name, kind.pk) for kind in kinds]
+
+
+@dataclass(frozen=True)
 class TopN:
     """The ``n`` most frequent keys (by the table's total, then by key) as lines of their own,
     then one line for all the others and the empty value."""
