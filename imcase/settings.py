@@ -264,6 +264,20 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["imcase.formats"]
 
+# --- Caches ------------------------------------------------------------------------------------
+# "computed": results that are expensive to compute and keyed by the data fingerprint (the
+# dashboard's charts, see reporting/stored.py), in a database table so that every web node
+# and the nightly precomputation share them and they survive a restart.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "computed": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "imcase_computed_cache",
+        "TIMEOUT": 2 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+    },
+}
+
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

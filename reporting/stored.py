@@ -16,6 +16,7 @@ import logging
 import time
 from decimal import Decimal
 
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
@@ -254,4 +255,60 @@ def precompute_all(today: dt.date | None = None) -> int:
                 if not is_current(stored, today):
                     compute_and_store(landkreis, year, provider, today)
                     count += 1
+        _warm_office_dashboard(landkreis, today)
     return count
+
+
+def _warm_office_dashboard(landkreis: Landkreis, today: dt.date) -> None:
+    """The office's dashboard as it opens (the Kreis, the running year)."""
+    from reporting.dashboard import Dashboard, Filters
+    from reporting.scoping import FiguresScope
+
+    dashboard_charts(
+        Dashboard(FiguresScope(landkreis, None, True), Filters(year=today.year), today), today
+    )
+
+
+# --- The dashboard -------------------------------------------------------------------------------
+
+CHARTS_FORMAT = 1  # count up when the charts' structure changes, so old entries are not read
+
+
+def _dashboard_key(board, today: dt.date, version: int) -> str:
+    scope, filters = board.scope, board.filters
+    parts = [
+        "dashboard",
+        CHARTS_FORMAT,
+        definition_for(filters.year).version if _has_definition(filters.year) else "-",
+        scope.landkreis.pk,
+        int(scope.is_office),
+        board.provider.pk if board.provider else "-",
+        filters.team.pk if filters.team else "-",
+        filters.municipality.pk if filters.municipality else "-",
+        filters.year,
+        today.isoformat(),
+        version,
+    ]
+    return ":".join(str(part) for part in parts)
+
+
+def _has_definition(year: int) -> bool:
+    try:
+        definition_for(year)
+    except LookupError:
+        return False
+    return True
+
+
+def dashboard_charts(board, today: dt.date | None = None):
+    """The dashboard's charts for ``board`` (scope, filters, day): stored under a key that
+    holds the data fingerprint, so a stored result is always current — any write to an input
+    table changes the key. Returns ``(charts, computed_at)``."""
+    today = today or timezone.localdate()
+    cache = caches["computed"]
+    key = _dashboard_key(board, today, input_version.current())
+    found = cache.get(key)
+    if found is None:
+        found = (board.charts(), timezone.now())
+        cache.set(key, found)
+    return found

@@ -8,6 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -307,6 +308,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(world, board, client)
     client.force_login(world.office)
     url = reverse("reporting:dashboard") + "?jahr=2025"
     client.get(url, secure=True)  # warm up
+    caches["computed"].clear()  # measure the computation, not the stored result
     with CaptureQueriesContext(connection) as before:
         client.get(url, secure=True)
     for index in range(15):
@@ -315,5 +317,6 @@ def test_the_number_of_queries_does_not_grow_with_the_data(world, board, client)
         )
         _contact(world, world.provider, D(2025, 2, 2), extra, world.owner)
     with CaptureQueriesContext(connection) as after:
-        client.get(url, secure=True)
-    assert len(after) == len(before) <= 25
+        client.get(url, secure=True)  # the data changed: computed again
+    # 25 for the charts, three for the fingerprint and the stored result (read, count, write)
+    assert len(after) == len(before) <= 30

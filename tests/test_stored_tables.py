@@ -283,3 +283,58 @@ def test_precompute_stores_the_running_and_the_previous_year_once(world):
     with time_machine.travel(dt.datetime(2026, 1, 21, 2, 30), tick=False):
         # the next night: only the running year's tables are computed again
         assert stored.precompute_all(dt.date(2026, 1, 21)) == rows.filter(year=2026).count()
+
+
+# --- The dashboard ---------------------------------------------------------------------------
+
+
+def _dashboard(client, user) -> str:
+    client.force_login(user)
+    response = client.get(reverse("reporting:dashboard"), secure=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _charts_of(user, today=dt.date(2026, 1, 20)):
+    from reporting.dashboard import Dashboard, Filters
+    from reporting.scoping import figures_scope_or_404
+
+    return Dashboard(figures_scope_or_404(user), Filters(year=today.year), today).charts()
+
+
+def test_the_dashboard_is_computed_once_and_again_after_any_change(world, client):
+    first = _dashboard(client, world.office)
+    assert "Berechnet am" in first
+    with CaptureQueriesContext(connection) as served:
+        again = _dashboard(client, world.office)
+    stamp = first[first.index("Berechnet am") :][:40]
+    assert stamp in again  # the same stored computation
+    assert not any("clients_consultation" in q["sql"] for q in served.captured_queries)
+
+    ConsultationFactory(client=world.client, provider=world.provider, date=dt.date(2026, 1, 12))
+    with CaptureQueriesContext(connection) as recomputed:
+        _dashboard(client, world.office)
+    assert any("clients_consultation" in q["sql"] for q in recomputed.captured_queries)
+
+
+def test_stored_dashboards_are_kept_apart_by_scope(world, client):
+    ConsultationFactory(client=world.client, provider=world.provider, date=dt.date(2026, 1, 12))
+    for user in (world.owner, world.outsider, world.office):
+        _dashboard(client, user)
+    board_keys = set()
+    for user in (world.owner, world.outsider, world.office):
+        from reporting.dashboard import Dashboard, Filters
+        from reporting.scoping import figures_scope_or_404
+
+        board = Dashboard(figures_scope_or_404(user), Filters(year=2026), dt.date(2026, 1, 20))
+        charts, _at = stored.dashboard_charts(board, dt.date(2026, 1, 20))
+        assert [c.rows for c in charts] == [c.rows for c in _charts_of(user)]
+        board_keys.add(stored._dashboard_key(board, dt.date(2026, 1, 20), 0))
+    assert len(board_keys) == 3
+
+
+def test_precompute_warms_the_offices_dashboard(world, client):
+    stored.precompute_all(dt.date(2026, 1, 20))
+    with CaptureQueriesContext(connection) as served:
+        _dashboard(client, world.office)
+    assert not any("clients_consultation" in q["sql"] for q in served.captured_queries)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from imcase.organisation.models import Municipality
+from reporting import stored
 from reporting.dashboard import Dashboard, Filters
 from reporting.forms import DashboardForm
 from reporting.funding_status import funding_chart
@@ -29,7 +30,8 @@ def dashboard(request):
         municipality=data.get("gemeinde"),
     )
     board = Dashboard(scope, filters, today)
-    charts = board.charts()
+    charts, computed_at = stored.dashboard_charts(board, today)
+    charts = list(charts)
     if scope.is_office:
         municipalities = Municipality.objects.visible_to(request.user)
         narrowed = board.municipality_ids(today)
@@ -44,5 +46,6 @@ def dashboard(request):
         "filters": filters,
         "today": today,
         "charts": charts,
+        "computed_at": computed_at,
     }
     return render(request, "reporting/dashboard.html", context, status=400 if form.errors else 200)
