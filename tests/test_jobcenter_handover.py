@@ -11,6 +11,7 @@ import hashlib
 import pytest
 from django.urls import reverse
 
+from clients.jobcenter import SECTIONS
 from clients.models import Consent, ConsentCategory, JobcenterTransmission, RegularService
 from clients.models.client import ResidenceStatus
 from clients.services import (
@@ -335,3 +336,8 @@ def test_the_sheet_is_made_only_by_post(world, client, person):
     consent(world, person, LANGUAGE_AND_WORK)
     client.force_login(world.owner)
     assert client.get(reverse("clients:jobcenter_sheet", args=[person.code])).status_code == 405
+
+
+def test_every_category_has_its_section_and_plans_gives_the_plan_goals():
+    assert set(SECTIONS) == set(ConsentCategory.values)
+    assert SECTIONS[ConsentCategory.PLAN_GOALS].__module__ == "plans.jobcenter_sections"
