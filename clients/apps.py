@@ -12,9 +12,12 @@ class ClientsConfig(AppConfig):
         import clients.import_jobs  # noqa: F401
         from clients.caseload import discover_caseload_sections
         from clients.client_page import discover_client_page_sections
+        from clients.jobcenter import discover_jobcenter_sections
 
         discover_caseload_sections()
         discover_client_page_sections()
+        # Every app's ``jobcenter_sections`` module gives its data for the Übermittlungsbogen.
+        discover_jobcenter_sections()
 
         # The name search's index narrowing needs pg_trgm's threshold on every connection.
         from django.db.backends.signals import connection_created

@@ -7,6 +7,7 @@ Errors are ``imcase.errors.ServiceError`` (a ValidationError) with a German mess
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -20,8 +21,10 @@ from clients.models import (
     CaseStatusChange,
     Client,
     Consent,
+    ConsentCategory,
     Consultation,
     ConsultationParticipant,
+    JobcenterTransmission,
     Move,
     Referral,
     RegularService,
@@ -380,13 +383,35 @@ def withdraw_alerts_out_of_scope(client: Client) -> int:
 # --- consents ---------------------------------------------------------------------------
 
 
-def give_consent(actor, client: Client, kind: str, given_on: dt.date, scope: str = "") -> Consent:
+def give_consent(
+    actor,
+    client: Client,
+    kind: str,
+    given_on: dt.date,
+    categories: Sequence[str] = (),
+    note: str = "",
+) -> Consent:
+    """Record a consent; a Jobcenter consent names at least one data category (its scope)."""
     if given_on > timezone.localdate():
         raise ServiceError("Das Datum der Einwilligung darf nicht in der Zukunft liegen.")
+    chosen = set(categories)
+    if chosen - set(ConsentCategory.values):
+        raise ServiceError("Unbekannte Datenkategorie in der Einwilligung.")
+    if kind == Consent.Kind.JOBCENTER and not chosen:
+        raise ServiceError(
+            "Bitte wählen Sie, welche Daten an das Jobcenter weitergegeben werden dürfen."
+        )
+    # Stored in the fixed order of the list; only the Jobcenter consent has categories.
+    ordered = [value for value in ConsentCategory.values if value in chosen]
     with transaction.atomic():
         client = _locked_for(actor, client)
         consent = Consent.objects.create(
-            client=client, kind=kind, given_on=given_on, scope=scope.strip(), recorded_by=actor
+            client=client,
+            kind=kind,
+            given_on=given_on,
+            categories=ordered if kind == Consent.Kind.JOBCENTER else [],
+            note=note.strip(),
+            recorded_by=actor,
         )
         record(actor, AuditEntry.Action.CHANGE, client, label=client.aktenzeichen, event="consent")
     return consent
@@ -410,6 +435,53 @@ def revoke_consent(actor, consent: Consent, revoked_on: dt.date) -> Consent:
             event="consent_revoked",
         )
     return consent
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A made Übermittlungsbogen: its record and the PDF."""
+
+    transmission: JobcenterTransmission
+    pdf: bytes
+
+
+def hand_over_to_jobcenter(actor, client: Client, today: dt.date) -> Handover:
+    """Make the Übermittlungsbogen on the client's valid Jobcenter consent, record it (who,
+    when, which categories, the consent, the PDF's SHA-256) and audit it; refused in German
+    without a valid consent with categories."""
+    # Imported here: the sheet renders templates and loads WeasyPrint, which the other
+    # services do not need.
+    from clients import jobcenter
+
+    with transaction.atomic():
+        client = _locked_for(actor, client)
+        consent = jobcenter.valid_jobcenter_consent(client, today)
+        if message := jobcenter.refusal(consent):
+            raise ServiceError(message)
+        provider = Provider.objects.get(pk=scope_for(actor).provider_id)
+        sheet = jobcenter.build_sheet(actor, client, consent, provider, today)
+        pdf = jobcenter.render_sheet_pdf(sheet)
+        transmission = JobcenterTransmission.objects.create(
+            client=client,
+            provider=provider,
+            created_by=actor,
+            categories=sheet.categories,
+            consent=consent,
+            consent_given_on=consent.given_on,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+        )
+        record(
+            actor,
+            AuditEntry.Action.EXPORT,
+            client,
+            label=client.aktenzeichen,
+            event="jobcenter_transmission",
+            transmission=str(transmission.code),
+            categories=sheet.categories,
+            consent_given_on=consent.given_on.isoformat(),
+            sha256=transmission.sha256,
+        )
+    return Handover(transmission, pdf)
 
 
 # --- consultations ----------------------------------------------------------------------

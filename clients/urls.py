@@ -98,6 +98,17 @@ urlpatterns = [
         name="consent_revoke",
         reads=WRITES_ONLY,
     ),
+    # A POST that answers with the PDF (or, refused, a redirect to the client page).
+    path(
+        "<uuid:code>/jobcenter/uebermittlungsbogen/",
+        edit.jobcenter_sheet,
+        name="jobcenter_sheet",
+        reads=Reads(
+            "Übermittlungsbogen Jobcenter (PDF): die Daten der eingewilligten Kategorien",
+            reads.client,
+            "jobcenter_sheet",
+        ),
+    ),
     # A contact with errors comes back on the client page.
     path(
         "<uuid:code>/kontakt/",

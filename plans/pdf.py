@@ -1,10 +1,7 @@
-"""The plan as a PDF to sign (WeasyPrint, A4, German).
+"""The plan as a PDF to sign (WeasyPrint through ``imcase.pdf``, A4, German).
 
-HTML from ``templates/plans/pdf.html``, CSS from ``templates/plans/pdf.css``. The fonts come
-from the system through fontconfig: Noto Sans (Latin, Cyrillic), Noto Sans Arabic and
-DejaVu Sans (see scripts/install-test-deps.sh and the Dockerfile). Nothing is fetched from
-anywhere: the URL fetcher refuses every URL, so a stray link in a template cannot reach the
-network.
+HTML from ``templates/plans/pdf.html``, CSS from ``templates/plans/pdf.css``; fonts and the
+refused URL fetcher: see ``imcase.pdf``.
 """
 
 from __future__ import annotations
@@ -12,16 +9,9 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from imcase.pdf import render_pdf
 from plans.models import PlanVersion
 from plans.queries import goals_of, independence_progress
-
-
-class FetchRefused(ValueError):
-    pass
-
-
-def _refuse(url: str, *args, **kwargs):
-    raise FetchRefused(f"Der Plan-PDF lädt keine externen Ressourcen ({url[:60]}).")
 
 
 def plan_html(version: PlanVersion) -> str:
@@ -51,12 +41,7 @@ def plan_html(version: PlanVersion) -> str:
 
 def render_plan_pdf(version: PlanVersion) -> bytes:
     """The PDF of one version of a plan."""
-    # WeasyPrint is imported here: it loads Pango on import, which most requests do not need.
-    from weasyprint import CSS, HTML
-
-    css = CSS(string=render_to_string("plans/pdf.css"), url_fetcher=_refuse)
-    document = HTML(string=plan_html(version), base_url=None, url_fetcher=_refuse)
-    return document.write_pdf(stylesheets=[css])
+    return render_pdf(plan_html(version), render_to_string("plans/pdf.css"))
 
 
 def pdf_filename(version: PlanVersion) -> str:

@@ -82,6 +82,14 @@ def objects(world) -> Objects:
         given_on=dt.date(2025, 5, 6),
         recorded_by=world.owner,
     )
+    # A valid Jobcenter consent, so the Übermittlungsbogen is made (a 200 with the PDF).
+    Consent.objects.create(
+        client=world.client,
+        kind=Consent.Kind.JOBCENTER,
+        given_on=dt.date(2025, 5, 6),
+        categories=["arbeit"],
+        recorded_by=world.owner,
+    )
     extension = WindowExtension.objects.create(
         client=world.client, reason="Sprachkurs läuft noch", requested_by=world.owner
     )
@@ -140,6 +148,7 @@ def visits(o: Objects, world) -> dict[str, Visit]:
         "clients:take_over": Visit(client, "post"),
         "clients:consent_add": Visit(client, "post"),
         "clients:consent_revoke": Visit({**client, "pk": o.consent}, "post"),
+        "clients:jobcenter_sheet": Visit(client, "post"),
         "clients:consultation_create": Visit(client, "post"),
         "clients:consultation_edit": Visit({"code": o.contact}),
         # Without a reason: the contact page again, with the error (a read of the contact).

@@ -309,11 +309,11 @@ def test_consent_is_recorded_and_revoking_keeps_the_row(world, client):
     assert Consent.objects.filter(client=world.client).count() == 1
 
 
-def test_jobcenter_consent_without_scope_is_refused(world, client):
+def test_jobcenter_consent_without_categories_is_refused(world, client):
     client.force_login(world.owner)
     response = client.post(
         reverse("clients:consent_add", args=[world.client.code]),
-        {"kind": "jobcenter", "given_on": "2024-03-05", "scope": " "},
+        {"kind": "jobcenter", "given_on": "2024-03-05", "note": "Lebenslauf"},
     )
     assert response.status_code == 302
     assert "einwilligung_art=jobcenter" in response.url
@@ -342,7 +342,9 @@ def test_consent_of_another_client_cannot_be_revoked_through_this_client(world, 
 
 
 def test_consents_panel_lists_revoked_consents_and_offers_revoke_for_active_ones(world):
-    active = give_consent(world.owner, world.client, "jobcenter", dt.date(2024, 3, 5), "Lebenslauf")
+    active = give_consent(
+        world.owner, world.client, "jobcenter", dt.date(2024, 3, 5), ["arbeit"], "Lebenslauf"
+    )
     revoked = give_consent(world.owner, world.client, "datenverarbeitung", dt.date(2024, 3, 1))
     revoke_consent(world.owner, revoked, dt.date(2024, 6, 1))
     request = RequestFactory().get("/")
@@ -354,6 +356,7 @@ def test_consents_panel_lists_revoked_consents_and_offers_revoke_for_active_ones
         request=request,
     )
     assert "Lebenslauf" in html
+    assert "Arbeit und Ausbildung" in html
     assert "01.06.2024" in html
     assert reverse("clients:consent_revoke", args=[world.client.code, active.pk]) in html
     assert reverse("clients:consent_revoke", args=[world.client.code, revoked.pk]) not in html

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from imcase import pdf as imcase_pdf
 from imcase.audit.models import AuditEntry
 from plans import pdf
 from tests.factories import GoalFactory, PlanFactory, StepFactory
@@ -90,8 +91,9 @@ def test_plan_pdf_embeds_a_font_for_arabic_script(plan, tmp_path):
 
 
 def test_pdf_never_fetches_from_the_network():
-    with pytest.raises(pdf.FetchRefused):
-        pdf._refuse("https://example.org/logo.png")
+    # The one PDF helper of the project (imcase.pdf) refuses every URL.
+    with pytest.raises(imcase_pdf.FetchRefused):
+        imcase_pdf._refuse("https://example.org/logo.png")
 
 
 def test_manager_downloads_the_pdf_and_the_download_is_audited(client, world, plan):

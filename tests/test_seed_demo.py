@@ -11,13 +11,17 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
 from clients.households import is_minor
 from clients.models import (
     Client,
+    Consent,
+    ConsentCategory,
     Consultation,
     ConsultationParticipant,
     Household,
+    JobcenterTransmission,
     ManagerAssignment,
     Referral,
     WindowExtension,
@@ -73,6 +77,8 @@ def snapshot() -> dict:
             Consultation,
             ConsultationParticipant,
             Referral,
+            Consent,
+            JobcenterTransmission,
         )
     }
     tables["team_municipalities"] = sorted(
@@ -203,6 +209,25 @@ def test_second_run_changes_nothing():
     assert consultation_checksum() == checksum
     assert "davon 0 neu angelegt" in output
     assert output.count("0 neu angelegt") >= 2  # neither clients nor consultations
+
+
+@pytest.mark.django_db
+def test_some_clients_gave_a_jobcenter_consent_and_one_sheet_was_sent():
+    seed()
+    consents = Consent.objects.filter(kind=Consent.Kind.JOBCENTER)
+    assert consents.count() >= 3
+    for consent in consents:
+        assert consent.categories
+        assert set(consent.categories) <= set(ConsentCategory.values)
+        assert consent.given_on <= DEMO_TODAY
+        assert consent.revoked_on is None or consent.given_on <= consent.revoked_on <= DEMO_TODAY
+        assert not is_minor(consent.client.birth_date, DEMO_TODAY)
+    transmission = JobcenterTransmission.objects.get()
+    assert transmission.consent.is_valid_on(timezone.localdate(transmission.created_at))
+    assert set(transmission.categories) == set(transmission.consent.categories)
+    assert transmission.created_at.date() < DEMO_TODAY
+    assert len(transmission.sha256) == 64
+    assert transmission.created_by == transmission.client.manager
 
 
 @pytest.mark.django_db

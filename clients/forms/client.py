@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from clients.countries import country_choices
 from clients.duplicates import Clash, aktenzeichen_clash, household_key_clash, visible_households
 from clients.households import CHILD_NOT_HEAD, is_minor
-from clients.models import Client, Consent, Household
+from clients.models import Client, Consent, ConsentCategory, Household
 from clients.services import open_case_check
 from imcase.errors import ServiceError
 from imcase.organisation.access import scope_for
@@ -338,14 +338,21 @@ class ClientForm(forms.ModelForm):
 class ConsentForm(forms.Form):
     kind = forms.ChoiceField(label="Art", choices=Consent.Kind.choices)
     given_on = forms.DateField(label="erteilt am", widget=DateInput())
-    scope = forms.CharField(label="Umfang", max_length=300, required=False)
+    categories = forms.MultipleChoiceField(
+        label="Umfang (Datenkategorien)",
+        choices=ConsentCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Bitte wählen Sie nur Kategorien aus der Liste."},
+    )
+    note = forms.CharField(label="Anmerkung", max_length=300, required=False)
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("kind") == Consent.Kind.JOBCENTER and not data.get("scope", "").strip():
+        if data.get("kind") == Consent.Kind.JOBCENTER and not data.get("categories"):
             self.add_error(
-                "scope",
-                "Bitte geben Sie an, welche Daten an das Jobcenter weitergegeben werden dürfen.",
+                "categories",
+                "Bitte wählen Sie, welche Daten an das Jobcenter weitergegeben werden dürfen.",
             )
         return data
 

@@ -4,6 +4,7 @@ from clients.models.client import (
     Client,
     ClientQuerySet,
     Consent,
+    ConsentCategory,
     Household,
     Move,
     WindowExtension,
@@ -16,6 +17,7 @@ from clients.models.consultation import (
     Topic,
 )
 from clients.models.imports import ImportJob, ImportJobQuerySet
+from clients.models.jobcenter import JobcenterTransmission, JobcenterTransmissionQuerySet
 from clients.models.outcome import (
     CertificateLevel,
     HoursBand,
@@ -31,6 +33,7 @@ __all__ = [
     "Client",
     "ClientQuerySet",
     "Consent",
+    "ConsentCategory",
     "Consultation",
     "ConsultationParticipant",
     "Household",
@@ -38,6 +41,8 @@ __all__ = [
     "ManagerAssignment",
     "ImportJob",
     "ImportJobQuerySet",
+    "JobcenterTransmission",
+    "JobcenterTransmissionQuerySet",
     "Move",
     "OutcomeCategory",
     "OutcomeEvent",

@@ -260,8 +260,35 @@ class CaseStatusChange(models.Model):
         return f"{self.get_status_display()} ab {german_date(self.valid_from)}"
 
 
+class ConsentCategory(models.TextChoices):
+    """The data categories a Jobcenter consent may cover (its scope), in the order of the
+    Übermittlungsbogen. Name and birth date are on every sheet, so that the Jobcenter can tell
+    whom it is about; everything else only with its category."""
+
+    MASTER_DATA = "stammdaten", "Weitere Stammdaten (Geschlecht, Staatsangehörigkeit, Wohngemeinde)"
+    RESIDENCE = "aufenthalt", "Aufenthaltsstatus und Zuweisung in die Anschlussunterbringung"
+    HOUSEHOLD = "haushalt", "Haushalt (Rolle und Alter der Mitglieder)"
+    LANGUAGE = "sprache", "Sprachkenntnisse, Deutschkurse und Sprachzertifikate"
+    EDUCATION = "bildung", "Schule und Anerkennung von Abschlüssen"
+    WORK = "arbeit", "Arbeit und Ausbildung"
+    HOUSING = "wohnen", "Wohnen (eigene Wohnung)"
+    PLAN_GOALS = "planziele", "Ziele des Integrationsplans zu Arbeit und Ausbildung"
+    REFERRALS = "vermittlungen", "Vermittlungen an das Jobcenter"
+    CONTACT_PERSON = "ansprechperson", "Ansprechperson im Integrationsmanagement"
+
+    @classmethod
+    def labels_of(cls, values) -> list[str]:
+        """The labels of ``values`` in the fixed order of the list (unknown values left out)."""
+        chosen = set(values)
+        return [label for value, label in cls.choices if value in chosen]
+
+
 class Consent(models.Model):
-    """A consent given by the client; revoking keeps the row (and its history)."""
+    """A consent given by the client; revoking keeps the row (and its history).
+
+    A Jobcenter consent names the data categories (``categories``, values of
+    ``ConsentCategory``) that may be passed on; ``note`` is a free remark (the former free-text
+    scope lives on there)."""
 
     class Kind(models.TextChoices):
         DATA_PROCESSING = "datenverarbeitung", "Verarbeitung personenbezogener Daten"
@@ -270,7 +297,8 @@ class Consent(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField("Art", max_length=20, choices=Kind)
     given_on = models.DateField("erteilt am")
-    scope = models.CharField("Umfang", max_length=300, blank=True)
+    categories = models.JSONField("Umfang (Datenkategorien)", default=list, blank=True)
+    note = models.CharField("Anmerkung", max_length=300, blank=True)
     revoked_on = models.DateField("widerrufen am", null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -289,6 +317,14 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_on is None
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        """Given on or before ``day`` and not revoked (a revocation ends it for good)."""
+        return self.given_on <= day and self.revoked_on is None
+
+    @property
+    def category_labels(self) -> list[str]:
+        return ConsentCategory.labels_of(self.categories)
 
 
 class WindowExtension(models.Model):

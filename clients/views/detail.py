@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clients import jobcenter
 from clients.consultation_history import contact_history
 from clients.forms.consultation import (
     ConsultationCreateForm,
@@ -258,6 +259,9 @@ def _render_detail(request, client: Client, form=None) -> HttpResponse:
             "form_open": form is not None and (form.is_bound or "erfassen" in request.GET),
             "referral_statuses": Referral.Status.choices,
             "can_log": can_log,
+            **jobcenter.page_context(
+                user, client, today, request.GET.getlist("einwilligung_kategorie")
+            ),
         },
     )
 

@@ -1,5 +1,6 @@
-"""Creating and editing a person (with the duplicate warning and the change history) and
-recording or revoking consents. Only case workers (managers, team leads) get here."""
+"""Creating and editing a person (with the duplicate warning and the change history),
+recording or revoking consents and making the Übermittlungsbogen for the Jobcenter on a
+consent. Only case workers (managers, team leads) get here."""
 
 from __future__ import annotations
 
@@ -17,10 +18,18 @@ from django.views.decorators.http import require_POST
 from clients.assignments import record_initial_manager
 from clients.duplicates import possible_duplicates
 from clients.forms.client import EXISTING_HOUSEHOLD, ClientForm, ConsentForm, RevokeForm
-from clients.models import Client
-from clients.services import give_consent, report_clashes, revoke_consent, save_client
+from clients.jobcenter import sheet_filename
+from clients.models import Client, ConsentCategory
+from clients.services import (
+    give_consent,
+    hand_over_to_jobcenter,
+    report_clashes,
+    revoke_consent,
+    save_client,
+)
 from clients.views.common import get_writable_client_or_404
 from imcase.dates import german_date
+from imcase.errors import ServiceError
 from imcase.organisation.access import scope_for
 from imcase.web.actions import Done, run_form_action
 
@@ -184,7 +193,7 @@ def client_history(client: Client, limit: int = HISTORY_LIMIT) -> list[dict]:
 def _consents_url(client: Client, draft: dict | None = None) -> str:
     url = reverse("clients:detail", kwargs={"code": client.code})
     if draft:
-        url += "?" + urlencode(draft)
+        url += "?" + urlencode(draft, doseq=True)
     return url + "#einwilligungen"
 
 
@@ -195,7 +204,14 @@ def consent_add(request, code):
     form = ConsentForm(request.POST)
 
     def action(data: dict) -> Done:
-        give_consent(request.user, client, data["kind"], data["given_on"], data["scope"])
+        give_consent(
+            request.user,
+            client,
+            data["kind"],
+            data["given_on"],
+            categories=data["categories"],
+            note=data["note"],
+        )
         return Done("Die Einwilligung wurde erfasst.", _consents_url(client))
 
     if response := run_form_action(request, form, action):
@@ -206,9 +222,30 @@ def consent_add(request, code):
     draft = {
         "einwilligung_art": request.POST.get("kind", ""),
         "einwilligung_datum": request.POST.get("given_on", ""),
-        "einwilligung_umfang": request.POST.get("scope", "")[:300],
+        "einwilligung_kategorie": [
+            value for value in request.POST.getlist("categories") if value in ConsentCategory.values
+        ],
+        "einwilligung_anmerkung": request.POST.get("note", "")[:300],
     }
     return redirect(_consents_url(client, draft))
+
+
+@login_required
+@require_POST
+def jobcenter_sheet(request, code):
+    """Make the Übermittlungsbogen for the Jobcenter (recorded and audited by the service);
+    without a valid consent back to the client page with the German reason, no PDF."""
+    client = get_writable_client_or_404(request.user, code)
+    today = timezone.localdate()
+    try:
+        handover = hand_over_to_jobcenter(request.user, client, today)
+    except ServiceError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(reverse("clients:detail", kwargs={"code": client.code}) + "#jobcenter")
+    response = HttpResponse(handover.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{sheet_filename(client, today)}"'
+    return response
 
 
 @login_required

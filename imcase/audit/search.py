@@ -38,6 +38,7 @@ EVENT_NAMES = {
     "referral_status": "Stand der Vermittlung geändert",
     "consent": "Einwilligung erfasst",
     "consent_revoked": "Einwilligung widerrufen",
+    "jobcenter_transmission": "Übermittlungsbogen Jobcenter erstellt",
     "extension_requested": "Verlängerung beantragt",
     "extension_approved": "Verlängerung entschieden",
     "handover": "Zuständigkeit übergeben",

@@ -1,0 +1,109 @@
+"""Jobcenter consents for the demo clients and one past Übermittlungsbogen.
+
+About a third of the open adult clients with a protection status or under § 24 AufenthG (the
+persons the Jobcenter serves) who have had a contact gave a Jobcenter consent a few weeks after
+their first contact, with one of a few typical sets of data categories; about one in twelve of
+those consents was revoked later. The first of them (by Aktenzeichen; one of the demo login
+"manager" if he has one) with a valid consent covering work got one Übermittlungsbogen two
+weeks before the demo day, made through the real service (PDF, record with SHA-256, audit
+entry).
+
+Each client draws from its own ``random.Random`` keyed by the seed and its Aktenzeichen, so the
+result does not depend on the others. A client with a Jobcenter consent is skipped and the
+transmission is made only if the Kreis has none, so a second run creates nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db.models import Exists, Min, OuterRef
+
+from clients.households import is_minor
+from clients.models import Client, Consent, ConsentCategory, JobcenterTransmission
+from clients.models.client import ResidenceStatus
+from clients.services import hand_over_to_jobcenter
+from devtools.demo.clock import at, stable_codes
+from devtools.demo.data import DEMO_TODAY, KREIS_NAME
+
+CONSENT_SHARE = 0.35
+REVOKED_SHARE = 1 / 12
+C = ConsentCategory
+CATEGORY_SETS = [
+    # the usual one: what matters for placement into work
+    [C.MASTER_DATA, C.LANGUAGE, C.EDUCATION, C.WORK, C.PLAN_GOALS, C.CONTACT_PERSON],
+    # language and work only
+    [C.LANGUAGE, C.WORK, C.CONTACT_PERSON],
+    # with the household and the flat (Bedarfsgemeinschaft, Kosten der Unterkunft)
+    [C.MASTER_DATA, C.RESIDENCE, C.HOUSEHOLD, C.HOUSING, C.REFERRALS, C.CONTACT_PERSON],
+]
+SET_WEIGHTS = [60, 25, 15]
+TRANSMISSION_DAY = DEMO_TODAY - dt.timedelta(days=14)
+DEMO_MANAGER = "manager"
+
+
+def add_jobcenter_consents(seed: int, today: dt.date = DEMO_TODAY) -> dict[str, int]:
+    """Create the missing demo consents and the one transmission; returns what was created."""
+    rows = (
+        Client.objects.filter(
+            landkreis__name=KREIS_NAME,
+            status=Client.Status.OPEN,
+            manager__isnull=False,
+            residence_status__in=[ResidenceStatus.PROTECTION, ResidenceStatus.UKRAINE],
+        )
+        .exclude(Exists(Consent.objects.filter(client=OuterRef("pk"), kind="jobcenter")))
+        .annotate(first_contact=Min("participations__consultation__date"))
+        .filter(first_contact__lte=today - dt.timedelta(days=30))
+        .select_related("manager")
+        .order_by("aktenzeichen")
+    )
+    created = 0
+    for client in rows:
+        if is_minor(client.birth_date, today):
+            continue
+        rng = random.Random(f"{seed}:jobcenter:{client.aktenzeichen}")
+        if rng.random() >= CONSENT_SHARE:
+            continue
+        categories = rng.choices(CATEGORY_SETS, SET_WEIGHTS)[0]
+        given_on = min(client.first_contact + dt.timedelta(days=rng.randint(7, 90)), today)
+        with at(given_on, 11):
+            consent = Consent.objects.create(
+                client=client,
+                kind=Consent.Kind.JOBCENTER,
+                given_on=given_on,
+                categories=[str(value) for value in categories],
+                recorded_by=client.manager,
+            )
+        if rng.random() < REVOKED_SHARE and given_on < today:
+            consent.revoked_on = given_on + dt.timedelta(
+                days=rng.randint(1, (today - given_on).days)
+            )
+            with at(consent.revoked_on, 11):
+                consent.save(update_fields=["revoked_on"])
+        created += 1
+    return {"jobcenter_consent": created, "jobcenter_transmission": _add_transmission()}
+
+
+def _add_transmission() -> int:
+    if JobcenterTransmission.objects.filter(client__landkreis__name=KREIS_NAME).exists():
+        return 0
+    # Preferably a client of the demo login "manager", so that his client page shows it.
+    consents = (
+        Consent.objects.filter(
+            client__landkreis__name=KREIS_NAME,
+            client__status=Client.Status.OPEN,
+            kind=Consent.Kind.JOBCENTER,
+            given_on__lte=TRANSMISSION_DAY,
+            revoked_on__isnull=True,
+            categories__contains=[str(ConsentCategory.WORK)],
+        )
+        .select_related("client__manager")
+        .order_by("client__aktenzeichen", "pk")
+    )
+    consent = consents.filter(client__manager__username=DEMO_MANAGER).first() or consents.first()
+    if consent is None:
+        return 0
+    with at(TRANSMISSION_DAY, 11), stable_codes("demo-jobcenter", [JobcenterTransmission]):
+        hand_over_to_jobcenter(consent.client.manager, consent.client, TRANSMISSION_DAY)
+    return 1
