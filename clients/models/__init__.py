@@ -15,6 +15,12 @@ from clients.models.consultation import (
     RegularService,
     Topic,
 )
+from clients.models.handover import (
+    ConsentDeclaredBy,
+    DocumentSeen,
+    HandoverNote,
+    HandoverNoteQuerySet,
+)
 from clients.models.imports import ImportJob, ImportJobQuerySet
 from clients.models.outcome import (
     CertificateLevel,
@@ -31,8 +37,12 @@ __all__ = [
     "Client",
     "ClientQuerySet",
     "Consent",
+    "ConsentDeclaredBy",
     "Consultation",
     "ConsultationParticipant",
+    "DocumentSeen",
+    "HandoverNote",
+    "HandoverNoteQuerySet",
     "Household",
     "HoursBand",
     "ManagerAssignment",
