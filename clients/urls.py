@@ -8,7 +8,9 @@ from imcase.audit.reads import WRITES_ONLY, AuditedByView, NoPersonData, Reads
 from imcase.audit.reads import audited_path as path
 
 CLIENT_PAGE = Reads(
-    "Personenseite: Stammdaten, Beratungszeitraum, Kontakte, Einwilligungen", reads.client, "client"
+    "Personenseite: Stammdaten, Beratungszeitraum, Übergabenotizen, Kontakte, Einwilligungen",
+    reads.client,
+    "client",
 )
 CONTACT_PAGE = Reads(
     "Kontakt: Notiz, Beteiligte, Vermittlungen, Verlauf",
