@@ -134,4 +134,8 @@ class HandoverNote(models.Model):
 
     @property
     def consent_declared_by_label(self) -> str:
-        return dict(ConsentDeclaredBy.choices).get(self.consent_declared_by, "")
+        """For "erklärt am … von …" on the client page."""
+        return {
+            ConsentDeclaredBy.PERSON: "der Person selbst",
+            ConsentDeclaredBy.REPRESENTATIVE: "der gesetzlichen Vertretung",
+        }.get(self.consent_declared_by, "")
