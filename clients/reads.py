@@ -83,9 +83,17 @@ def handover_lookup(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Sho
     if found is None:
         return []  # the empty form
     if found.client is not None:
-        return [Shown(found.client, found.client.aktenzeichen, {"found": True})]
+        return [
+            Shown(found.client, found.client.aktenzeichen, {"found": True, "lookup": "Treffer"})
+        ]
     kreis = Landkreis.objects.get(pk=scope_for(request.user).landkreis_id)
-    detail = {"found": False, "aktenzeichen": found.aktenzeichen, "refused": found.throttled}
+    result = "abgewiesen (zu viele Suchen ohne Treffer)" if found.throttled else "kein Treffer"
+    detail = {
+        "found": False,
+        "lookup": result,
+        "aktenzeichen": found.aktenzeichen,
+        "refused": found.throttled,
+    }
     return [Shown(kreis, kreis.name, detail)]
 
 

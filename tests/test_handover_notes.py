@@ -149,6 +149,19 @@ def test_after_too_many_misses_in_a_day_even_the_right_pair_is_refused(world, cl
     assert AuditEntry.objects.latest("pk").detail["refused"] is True
 
 
+def test_office_reads_the_vu_lookups_in_its_audit_log(world, client, arriving):
+    client.force_login(world.vu_user)
+    client.post(HANDOVER, pair(arriving, aktenzeichen="VU-2026-9999"))
+    client.post(HANDOVER, note_data(arriving, on_behalf_of=""))
+    client.force_login(world.office)
+
+    content = client.get(reverse("audit_log"), {"benutzer": world.vu_user.pk}).content.decode()
+
+    assert "kein Treffer" in content
+    assert "eingegebenes Aktenzeichen: VU-2026-9999" in content
+    assert "Übergabenotiz aus der VU erfasst" in content
+
+
 def test_the_empty_lookup_form_shows_nobody_and_writes_nothing(world, client):
     client.force_login(world.vu_user)
     response = client.get(HANDOVER)
