@@ -9,6 +9,7 @@ class ClientsConfig(AppConfig):
         # Every app's ``caseload`` module registers its sections of "Meine Fälle – fällig",
         # its ``client_page`` module what it shows on the client's page; ``import_jobs``
         # registers the clean-up of expired import jobs with the nightly task of the exports.
+        import clients.handover  # noqa: F401 - the handover notes' section of the client page
         import clients.import_jobs  # noqa: F401
         from clients.caseload import discover_caseload_sections
         from clients.client_page import discover_client_page_sections

@@ -97,3 +97,9 @@ def office_municipalities(request, scope):
     municipalities = _clients_per_municipality(request.user).order_by("name")
     rows = [(m, provider_by_municipality.get(m.pk), m.client_count) for m in municipalities]
     return "clients/panels/office_municipalities.html", {"rows": rows}
+
+
+@home_panel(Role.VU, order=0)
+def handover_start(request, scope):
+    """The VU's social worker: where to hand a person over; no person is named here."""
+    return "clients/panels/vu.html", {}

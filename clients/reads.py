@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from clients.consultation_history import former_participant_ids
+from clients.handover import notes_written_by
 from clients.models import Client, Consultation
 from imcase.audit.reads import Shown
 from imcase.dates import german_date
@@ -73,3 +74,30 @@ def duplicate_check(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Sho
     if request.method != "POST":
         return []
     return kreis_list(request, kwargs)
+
+
+def handover_lookup(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Shown]:
+    """Every lookup of the handover page, found or not: the person found (the page names him),
+    or the user's Kreis with the Aktenzeichen typed (the birth date is not written)."""
+    found = getattr(request, "handover_lookup", None)
+    if found is None:
+        return []  # the empty form
+    if found.client is not None:
+        return [
+            Shown(found.client, found.client.aktenzeichen, {"found": True, "lookup": "Treffer"})
+        ]
+    kreis = Landkreis.objects.get(pk=scope_for(request.user).landkreis_id)
+    result = "abgewiesen (zu viele Suchen ohne Treffer)" if found.throttled else "kein Treffer"
+    detail = {
+        "found": False,
+        "lookup": result,
+        "aktenzeichen": found.aktenzeichen,
+        "refused": found.throttled,
+    }
+    return [Shown(kreis, kreis.name, detail)]
+
+
+def own_handover_notes(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Shown]:
+    """The persons of the notes the writer's list shows, one entry each."""
+    persons = {note.client_id: note.client for note in notes_written_by(request.user)}
+    return [Shown(person, person.aktenzeichen) for person in persons.values()]

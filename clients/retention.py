@@ -20,7 +20,14 @@ from django.conf import settings
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, TruncYear
 
-from clients.models import Client, Consent, Consultation, Referral, WindowExtension
+from clients.models import (
+    Client,
+    Consent,
+    Consultation,
+    HandoverNote,
+    Referral,
+    WindowExtension,
+)
 from clients.names import name_skeleton
 from imcase.alerts.retention import (
     ANONYMISED,
@@ -124,3 +131,10 @@ def anonymise_clients(ids: list[int]) -> dict[str, int]:
         "consents": consents,
         "alerts": alerts,
     }
+
+
+@anonymiser("handover_notes")
+def delete_handover_notes(ids: list[int]) -> dict[str, int]:
+    # The VU's notes are free text about the person (health hints among them): they go whole.
+    deleted, _ = HandoverNote.objects.filter(client_id__in=ids).delete()
+    return {"handover_notes": deleted}

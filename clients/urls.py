@@ -2,13 +2,15 @@
 each read is audited (``imcase.audit.reads``); a plain ``path()`` is not allowed here."""
 
 from clients import reads
-from clients.views import assign, case, detail, edit, household, transfer
+from clients.views import assign, case, detail, edit, handover, household, transfer
 from clients.views import list as list_views
 from imcase.audit.reads import WRITES_ONLY, AuditedByView, NoPersonData, Reads
 from imcase.audit.reads import audited_path as path
 
 CLIENT_PAGE = Reads(
-    "Personenseite: Stammdaten, Beratungszeitraum, Kontakte, Einwilligungen", reads.client, "client"
+    "Personenseite: Stammdaten, Beratungszeitraum, Übergabenotizen, Kontakte, Einwilligungen",
+    reads.client,
+    "client",
 )
 CONTACT_PAGE = Reads(
     "Kontakt: Notiz, Beteiligte, Vermittlungen, Verlauf",
@@ -75,6 +77,25 @@ urlpatterns = [
         transfer.export_download,
         name="export",
         reads=AuditedByView("Export-Eintrag mit Filtern und Anzahl der Zeilen"),
+    ),
+    path(
+        "uebergabe/",
+        handover.handover,
+        name="handover",
+        reads=Reads(
+            "Übergabe aus der VU: Suche nach Aktenzeichen und Geburtsdatum (Treffer: Name, "
+            "Gemeinde, Notizformular)",
+            reads.handover_lookup,
+            "handover_lookup",
+        ),
+    ),
+    path(
+        "uebergabe/meine/",
+        handover.handover_mine,
+        name="handover_mine",
+        reads=Reads(
+            "Eigene Übergabenotizen aus der VU", reads.own_handover_notes, "handover_notes_own"
+        ),
     ),
     path("<uuid:code>/", detail.client_detail, name="detail", reads=CLIENT_PAGE),
     path(

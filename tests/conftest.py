@@ -4,6 +4,9 @@
 - ``colleague``: the team lead of the owner's team, who may see the same client;
 - ``outsider``: a manager of another provider in the same Kreis, who must get a 404.
 
+Further roles: ``office``, ``municipality_user``, ``rp_user``, ``admin`` and ``vu_user`` (the
+social worker of the vorläufige Unterbringung, who may only hand persons over).
+
 The clock: ``--today=YYYY-MM-DD`` runs the whole suite as if the real clock showed that day.
 A test whose expectations depend on "today" states its day with ``@pytest.mark.today(...)``
 (no argument: ``tests.factories.TODAY``); the clock then stands at 10:00 Berlin time on that
@@ -140,6 +143,7 @@ class World:
     admin: object
     client: object
     other_client: object
+    vu_user: object = None
 
 
 def _staff(username: str, **kwargs):
@@ -178,6 +182,9 @@ def world(db) -> World:
         vza=None,
     )
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    vu_user = _staff(
+        "vu", role=Role.VU, provider=None, landkreis=landkreis, vza=None, qualification=""
+    )
     client = ClientFactory(municipality=town, manager=owner, last_name="Haddad")
     other_client = ClientFactory(municipality=other_town, manager=outsider, last_name="Petrenko")
     return World(
@@ -196,4 +203,5 @@ def world(db) -> World:
         admin=admin,
         client=client,
         other_client=other_client,
+        vu_user=vu_user,
     )

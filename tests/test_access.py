@@ -39,7 +39,7 @@ def test_team_lead_sees_only_his_teams_region(world):
     assert visible_clients(world.owner) == {"Haddad", "Ahmadi"}
 
 
-@pytest.mark.parametrize("persona", ["office", "municipality_user", "rp_user", "admin"])
+@pytest.mark.parametrize("persona", ["office", "municipality_user", "rp_user", "admin", "vu_user"])
 def test_roles_without_case_work_see_no_client_in_person(world, persona):
     assert visible_clients(getattr(world, persona)) == set()
 
@@ -92,7 +92,9 @@ def test_staff_member_takes_kreis_from_provider(world):
     assert staff.landkreis == world.landkreis
 
 
-@pytest.mark.parametrize("persona", ["outsider", "office", "municipality_user", "rp_user", "admin"])
+@pytest.mark.parametrize(
+    "persona", ["outsider", "office", "municipality_user", "rp_user", "admin", "vu_user"]
+)
 def test_client_page_answers_404_to_everyone_outside_the_scope(world, client, persona):
     client.force_login(getattr(world, persona))
     response = client.get(reverse("clients:detail", args=[world.client.code]))
@@ -143,6 +145,7 @@ def test_client_list_requires_login(world, client):
         ("municipality_user", "Altstadt"),
         ("rp_user", "Kreise im Regierungsbezirk"),
         ("admin", "Administration"),
+        ("vu_user", "Übergabe aus der vorläufigen Unterbringung"),
     ],
 )
 def test_each_role_gets_its_home_page(world, client, persona, text):
@@ -168,7 +171,7 @@ def test_home_page_query_count_does_not_grow_with_caseload(
         client.get(reverse("home"))
 
 
-@pytest.mark.parametrize("persona", ["owner", "office", "municipality_user", "rp_user"])
+@pytest.mark.parametrize("persona", ["owner", "office", "municipality_user", "rp_user", "vu_user"])
 def test_django_admin_is_closed_to_non_administrators(world, client, persona):
     client.force_login(getattr(world, persona))
     response = client.get(reverse("admin:organisation_municipality_changelist"))

@@ -86,7 +86,7 @@ def test_caseload_shows_the_plans_section_after_the_clients_sections(world):
 
 def test_retention_knows_its_subjects_and_steps_from_the_apps():
     assert [type(subjects) for subjects in retention.SUBJECTS] == [ClosedCases]
-    assert list(retention.ANONYMISERS) == ["clients", "plans"]
+    assert list(retention.ANONYMISERS) == ["clients", "handover_notes", "plans"]
 
 
 def test_client_list_export_is_registered_from_the_clients_app():
@@ -110,4 +110,4 @@ def test_a_client_page_section_shows_on_the_client_page_after_the_plan(world, cl
 
 def test_plans_register_their_summary_on_the_client_page():
     modules = {section.function.__module__ for section in client_page.SECTIONS.values()}
-    assert modules == {"plans.client_page"}
+    assert modules == {"plans.client_page", "clients.handover"}

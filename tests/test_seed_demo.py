@@ -20,6 +20,7 @@ from clients.models import (
     ConsentCategory,
     Consultation,
     ConsultationParticipant,
+    HandoverNote,
     Household,
     JobcenterTransmission,
     ManagerAssignment,
@@ -79,6 +80,7 @@ def snapshot() -> dict:
             Referral,
             Consent,
             JobcenterTransmission,
+            HandoverNote,
         )
     }
     tables["team_municipalities"] = sorted(
@@ -180,6 +182,14 @@ def test_builds_the_demo_kreis():
     assert unassigned.count() == IMPORTED
     assert set(unassigned.values_list("status", flat=True)) == {Client.Status.OPEN}
     assert not Consultation.all_objects.filter(participants__client__in=unassigned).exists()
+    # handover notes from the VU for some of them: with health hints and consent, without
+    notes = HandoverNote.objects.filter(client__in=unassigned)
+    assert notes.count() == 3
+    with_consent = notes.get(health_consent=True)
+    assert with_consent.health_hints and with_consent.consent_declared_on
+    assert notes.filter(health_consent=False, health_hints="").count() == 2
+    assert notes.get(written_by__username="koordination").on_behalf_of == "Miriam Yilmaz"
+    assert set(notes.values_list("written_by__username", flat=True)) == {"vu", "koordination"}
     request = RequestFactory().post("/login/")
     for login in demo_logins():
         assert login.password == DEMO_PASSWORD
@@ -192,6 +202,8 @@ def test_builds_the_demo_kreis():
     assert roles["koordination"] == Role.OFFICE
     assert roles["gemeinde"] == Role.MUNICIPALITY
     assert roles["rp"] == Role.RP
+    assert roles["vu"] == Role.VU
+    assert StaffMember.objects.get(user__username="vu").landkreis == kreis
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
     assert StaffMember.objects.get(user__username="koordination").landkreis == kreis

@@ -53,7 +53,9 @@ def sign_in_with_code(client, user, code: str):
 # --- Who must set up a second factor -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["owner", "colleague", "office", "municipality_user", "admin"])
+@pytest.mark.parametrize(
+    "persona", ["owner", "colleague", "office", "municipality_user", "vu_user", "admin"]
+)
 def test_required_role_without_device_is_sent_to_setup(client, world, required, persona):
     client.force_login(getattr(world, persona))
 

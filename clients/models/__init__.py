@@ -16,6 +16,12 @@ from clients.models.consultation import (
     RegularService,
     Topic,
 )
+from clients.models.handover import (
+    ConsentDeclaredBy,
+    DocumentSeen,
+    HandoverNote,
+    HandoverNoteQuerySet,
+)
 from clients.models.imports import ImportJob, ImportJobQuerySet
 from clients.models.jobcenter import JobcenterTransmission, JobcenterTransmissionQuerySet
 from clients.models.outcome import (
@@ -34,8 +40,12 @@ __all__ = [
     "ClientQuerySet",
     "Consent",
     "ConsentCategory",
+    "ConsentDeclaredBy",
     "Consultation",
     "ConsultationParticipant",
+    "DocumentSeen",
+    "HandoverNote",
+    "HandoverNoteQuerySet",
     "Household",
     "HoursBand",
     "ManagerAssignment",

@@ -37,6 +37,11 @@ class ClientQuerySet(models.QuerySet):
         """The only entry point for person-level data: what this user may see in person."""
         return self.filter(scope_for(user).client_q())
 
+    def open_to_handover(self, user) -> ClientQuerySet:
+        """The persons a handover writer (VU, office) may look up — one at a time by exact
+        Aktenzeichen and birth date, never listed (``clients/handover.py``)."""
+        return self.filter(scope_for(user).handover_q())
+
     def with_window_status(self, status: str, day: dt.date) -> ClientQuerySet:
         """Filter in SQL by the window status on ``day`` (same rules as ``Window.status_on``)."""
         soon = day + dt.timedelta(days=ENDS_SOON_DAYS)

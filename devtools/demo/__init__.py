@@ -1,10 +1,11 @@
 """The fictional demo Kreis "Landkreis Musterkreis", composed from one builder per area:
 organisation, staff and demo logins (``organisation``), clients (``clients``), a year of their
 consultations (``consultations``) and their Integrationspläne (``plans``), Jobcenter
-consents and one Übermittlungsbogen (``jobcenter``), the funding
-procedure and the Kennzahlen submission (``funding``), then the nightly deadline checks as of
-``DEMO_TODAY``, so the bell shows open alerts; the fixed data and name material are in
-``data``, the goal and step texts in ``plan_texts``, the demo's clock in ``clock``.
+consents and one Übermittlungsbogen (``jobcenter``), the funding procedure and the Kennzahlen
+submission (``funding``), the latest assignment list (``imports``) with handover notes from the
+VU for its persons (``handover``), then the nightly deadline checks as of ``DEMO_TODAY``, so the
+bell shows open alerts; the fixed data and name material are in ``data``, the goal and step
+texts in ``plan_texts``, the demo's clock in ``clock``.
 
 Everything is deterministic. The organisation and the staff are fixed; ``seed`` only varies
 the clients, which are generated with one ``random.Random(seed)`` in a stream whose first N
@@ -28,6 +29,7 @@ from devtools.demo.clock import at
 from devtools.demo.consultations import CONTACTS_PER_YEAR, add_consultations, withdraw_some
 from devtools.demo.data import DEMO_TODAY, staff_specs
 from devtools.demo.funding import FundingSummary, build_demo_funding
+from devtools.demo.handover import build_handover_notes
 from devtools.demo.imports import import_latest_list
 from devtools.demo.jobcenter import add_jobcenter_consents
 from devtools.demo.organisation import DEMO_PASSWORD, build_organisation, demo_logins
@@ -95,6 +97,7 @@ def build_demo(
         complete_name_skeletons(kreis)
         summary.funding = build_demo_funding(kreis, org.users, seed)
         summary.created["imported"] = import_latest_list(kreis, org.users["koordination"], seed)
+        summary.created["handover_note"] = build_handover_notes(kreis, org.users, seed)
         with at(DEMO_TODAY, 2):  # the nightly run of the demo day
             summary.alerts_created = run_deadline_checks(DEMO_TODAY).total_created
     summary.municipalities = Municipality.objects.filter(landkreis=kreis).count()

@@ -163,6 +163,14 @@ DEMO_STAFF = [
     ),
     StaffSpec("rp", "Claudia", "Schäfer", Role.RP, rp=True, demo=True, description=RP_NAME),
     StaffSpec(
+        "vu",
+        "Miriam",
+        "Yilmaz",
+        Role.VU,
+        demo=True,
+        description="Sozialdienst der vorläufigen Unterbringung des Landkreises",
+    ),
+    StaffSpec(
         "admin",
         "Demo",
         "Administration",

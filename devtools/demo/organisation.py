@@ -161,7 +161,8 @@ def build_organisation(summary: DemoSummary) -> DemoOrganisation:
         if spec.role is None:
             continue
         provider = providers.get(spec.provider)
-        landkreis = kreis if provider or spec.municipality or spec.role == Role.OFFICE else None
+        of_the_kreis = spec.role in (Role.OFFICE, Role.VU)
+        landkreis = kreis if provider or spec.municipality or of_the_kreis else None
         values = {
             "role": spec.role,
             "landkreis": landkreis,

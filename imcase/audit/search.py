@@ -76,6 +76,7 @@ EVENT_NAMES = {
     "saved": "gespeichert",
     "submitted": "eingereicht",
     "reviewed": "geprüft",
+    "handover_note": "Übergabenotiz aus der VU erfasst",
 }
 
 # Detail keys that are shown by name (the rest are technical and stay in the stored entry).
@@ -86,6 +87,9 @@ DETAIL_LABELS = {
     "ags": "AGS",
     "reason": "Grund",
     "kind": "Art",
+    "lookup": "Ergebnis",
+    "aktenzeichen": "eingegebenes Aktenzeichen",
+    "on_behalf_of": "im Auftrag von",
 }
 
 

@@ -63,6 +63,18 @@ class Scope:
             return Q(pk__in=self.served_municipality_ids())
         return NOTHING
 
+    @property
+    def writes_handover_notes(self) -> bool:
+        """The VU's social worker, and the office on his behalf (``clients/handover.py``)."""
+        return self.role in (Role.VU, Role.OFFICE) and self.landkreis_id is not None
+
+    def handover_q(self, landkreis_field: str = "landkreis") -> Q:
+        """Filter for the persons a handover writer may look up (never browse): his Kreis's.
+        The lookup adds the exact Aktenzeichen and birth date and the arrival rule."""
+        if not self.writes_handover_notes:
+            return NOTHING
+        return Q(**{f"{landkreis_field}_id": self.landkreis_id})
+
     def landkreis_q(self) -> Q:
         """Filter for Kreise whose aggregates or submitted reports the user may see."""
         if self.role == Role.RP:

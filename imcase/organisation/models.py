@@ -31,6 +31,9 @@ class Role(models.TextChoices):
     MUNICIPALITY = "municipality", "Gemeinde"
     RP = "rp", "Regierungspräsidium"
     ADMIN = "admin", "Administration"
+    # The social worker of the Kreis's vorläufige Unterbringung: external to IM, he only hands
+    # a person over when he arrives in the AU (clients/handover.py), and sees nothing else.
+    VU = "vu", "Sozialdienst vorläufige Unterbringung"
 
 
 class Regierungspraesidium(models.Model):
@@ -347,6 +350,7 @@ class StaffMember(models.Model):
             Role.OFFICE: ["landkreis"],
             Role.MUNICIPALITY: ["municipality"],
             Role.RP: ["regierungspraesidium"],
+            Role.VU: ["landkreis"],
         }.get(self.role, [])
         errors = {
             field: "Für diese Rolle ist dieses Feld nötig."

@@ -23,7 +23,7 @@ from imcase.organisation.models import Role
 # Roles that see personal data (or administer those who do) must use a second factor when
 # REQUIRE_2FA is on. The Regierungspräsidium sees only aggregates: it may enrol, need not.
 REQUIRED_ROLES = frozenset(
-    {Role.MANAGER, Role.TEAM_LEAD, Role.OFFICE, Role.MUNICIPALITY, Role.ADMIN}
+    {Role.MANAGER, Role.TEAM_LEAD, Role.OFFICE, Role.MUNICIPALITY, Role.VU, Role.ADMIN}
 )
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator-App"

@@ -27,6 +27,7 @@ NAVIGATION: dict[str | None, list[tuple[str, str]]] = {
     Role.OFFICE: [
         ("Start", "home"),
         ("Zuweisungen importieren", "clients:import"),
+        ("Übergabe aus der VU", "clients:handover"),
         ("Förderung", "funding:index"),
         ("Übersicht", "reporting:dashboard"),
         ("Kennzahlen", "reporting:figures"),
@@ -46,6 +47,11 @@ NAVIGATION: dict[str | None, list[tuple[str, str]]] = {
         ("Start", "home"),
         ("Kreise je Jahr", "reporting:rp_overview"),
         ("Abgaben der Kreise", "reporting:submissions"),
+    ],
+    Role.VU: [
+        ("Start", "home"),
+        ("Übergabe erfassen", "clients:handover"),
+        ("Meine Übergabenotizen", "clients:handover_mine"),
     ],
     Role.ADMIN: [
         ("Start", "home"),

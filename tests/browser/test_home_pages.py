@@ -21,8 +21,9 @@ pytestmark = pytest.mark.browser
         ("municipality_user", "Altstadt", "Amtlicher Gemeindeschlüssel"),
         ("rp_user", "Kreise im Regierungsbezirk", "Landkreis Testkreis"),
         ("admin", "Administration", "Letzte Protokolleinträge"),
+        ("vu_user", "Übergabe aus der vorläufigen Unterbringung", "Aktenzeichen und ihrem"),
     ],
-    ids=["manager", "team_lead", "office", "municipality", "rp", "admin"],
+    ids=["manager", "team_lead", "office", "municipality", "rp", "admin", "vu"],
 )
 def test_home_page_per_role(page, live_server, world, persona, heading, text):
     login(page, live_server, getattr(world, persona).username)
