@@ -16,6 +16,11 @@ from clients.models.consultation import (
     Topic,
 )
 from clients.models.imports import ImportJob, ImportJobQuerySet
+from clients.models.network import (
+    NetworkActivity,
+    NetworkActivityKind,
+    NetworkActivityQuerySet,
+)
 from clients.models.outcome import (
     CertificateLevel,
     HoursBand,
@@ -39,6 +44,9 @@ __all__ = [
     "ImportJob",
     "ImportJobQuerySet",
     "Move",
+    "NetworkActivity",
+    "NetworkActivityKind",
+    "NetworkActivityQuerySet",
     "OutcomeCategory",
     "OutcomeEvent",
     "OutcomeKind",
