@@ -19,6 +19,7 @@ from clients.models import (
     ConsultationParticipant,
     Household,
     ManagerAssignment,
+    NetworkActivity,
     Referral,
     WindowExtension,
     manager_on,
@@ -73,6 +74,7 @@ def snapshot() -> dict:
             Consultation,
             ConsultationParticipant,
             Referral,
+            NetworkActivity,
         )
     }
     tables["team_municipalities"] = sorted(
@@ -203,6 +205,23 @@ def test_second_run_changes_nothing():
     assert consultation_checksum() == checksum
     assert "davon 0 neu angelegt" in output
     assert output.count("0 neu angelegt") >= 2  # neither clients nor consultations
+
+
+@pytest.mark.django_db
+def test_every_case_worker_has_a_year_of_network_work_a_few_withdrawn():
+    seed()
+    workers = StaffMember.objects.filter(role__in=[Role.MANAGER, Role.TEAM_LEAD])
+    recorded = set(NetworkActivity.objects.values_list("recorded_by__username", flat=True))
+    assert recorded == set(workers.values_list("user__username", flat=True))
+    year_before = DEMO_TODAY - dt.timedelta(days=365)
+    for activity in NetworkActivity.objects.select_related("recorded_by__staff"):
+        assert year_before <= activity.date < DEMO_TODAY
+        assert activity.date.weekday() < 5
+        assert activity.provider_id == activity.recorded_by.staff.provider_id
+        assert activity.history.filter(history_type="+").count() == 1
+    withdrawn = NetworkActivity.objects.exclude(withdrawn_at=None)
+    assert 0 < withdrawn.count() < NetworkActivity.objects.count() / 10
+    assert NetworkActivity.partners.through.objects.exists()
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """The fictional demo Kreis "Landkreis Musterkreis", composed from one builder per area:
 organisation, staff and demo logins (``organisation``), clients (``clients``), a year of their
-consultations (``consultations``) and their Integrationspläne (``plans``), the funding
+consultations (``consultations``) and their Integrationspläne (``plans``), the managers'
+Netzwerkarbeit of that year (``network``), the funding
 procedure and the Kennzahlen submission (``funding``), then the nightly deadline checks as of
 ``DEMO_TODAY``, so the bell shows open alerts; the fixed data and name material are in
 ``data``, the goal and step texts in ``plan_texts``, the demo's clock in ``clock``.
@@ -28,6 +29,7 @@ from devtools.demo.consultations import CONTACTS_PER_YEAR, add_consultations, wi
 from devtools.demo.data import DEMO_TODAY, staff_specs
 from devtools.demo.funding import FundingSummary, build_demo_funding
 from devtools.demo.imports import import_latest_list
+from devtools.demo.network import add_network_activities
 from devtools.demo.organisation import DEMO_PASSWORD, build_organisation, demo_logins
 from devtools.demo.plans import build_demo_plans
 from imcase.alerts.models import Alert
@@ -86,6 +88,7 @@ def build_demo(
             progress=stdout.write if stdout is not None else None,
         )
         withdraw_some(kreis)
+        summary.created["network_activity"] = add_network_activities(kreis)
         summary.plans_created = build_demo_plans(seed, stdout=stdout)
         summary.created["annual_report_text"] = build_annual_report_texts(kreis)
         _analyze()
