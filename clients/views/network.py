@@ -92,7 +92,7 @@ def network_list(request):
             return response
     context = {
         "filters": filters,
-        "year": year,
+        "year": str(year),  # not localised: 2026, not 2.026
         "activities": activities.select_related("recorded_by").prefetch_related("partners"),
         "summary_rows": summary_rows,
         "total_count": sum(row["n"] for row in summary.values()),
