@@ -284,3 +284,19 @@ def test_the_annual_report_has_a_network_section(year_of_network_work, client):
     )
     chart = next(chart for chart in provider.charts if chart.key == "netzwerkarbeit")
     assert ["zusammen", "2", "3,5", "22"] in chart.body
+
+
+def test_the_list_filters_by_year_and_kind_and_sums_without_withdrawn(year_of_network_work, client):
+    world = year_of_network_work
+    client.force_login(world.owner)
+    response = client.get(reverse("clients:network"), {"jahr": YEAR}, secure=True)
+    assert len(response.context["activities"]) == 3  # the withdrawn one is listed, marked
+    assert response.context["total_count"] == 2
+    assert response.context["total_hours"] == "3,5"
+    assert "zurückgenommen" in response.content.decode()
+    response = client.get(
+        reverse("clients:network"), {"jahr": YEAR, "art": "ehrenamt"}, secure=True
+    )
+    assert [a.kind for a in response.context["activities"]] == ["ehrenamt"]
+    response = client.get(reverse("clients:network"), {"jahr": 2024}, secure=True)
+    assert [a.date for a in response.context["activities"]] == [dt.date(2024, 12, 31)]

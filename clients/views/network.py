@@ -6,12 +6,15 @@ activity (``NetworkActivity.objects.visible_to``)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.views.decorators.http import require_POST
 
 from clients.consultation_history import user_name
@@ -48,8 +51,7 @@ def _list_url(year: int) -> str:
 
 
 def _hours(minutes: int | None) -> str:
-    hours = (minutes or 0) / 60
-    return f"{hours:.1f}".replace(".", ",")
+    return number_format(Decimal(minutes or 0) / 60, decimal_pos=1, use_l10n=True)
 
 
 @login_required
