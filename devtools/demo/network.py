@@ -123,13 +123,9 @@ def _month_starts(today: dt.date) -> list[dt.date]:
 
 
 def _workday(rng: random.Random, month: dt.date, last: dt.date) -> dt.date | None:
-    days = [
-        month + dt.timedelta(days=i)
-        for i in range(31)
-        if (month + dt.timedelta(days=i)).month == month.month
-        and (month + dt.timedelta(days=i)).weekday() < 5
-        and month + dt.timedelta(days=i) <= last
-    ]
+    """A weekday of ``month`` up to ``last`` (None if the month has none)."""
+    month_days = (month + dt.timedelta(days=i) for i in range(31))
+    days = [d for d in month_days if d.month == month.month and d.weekday() < 5 and d <= last]
     return rng.choice(days) if days else None
 
 
