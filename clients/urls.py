@@ -2,7 +2,7 @@
 each read is audited (``imcase.audit.reads``); a plain ``path()`` is not allowed here."""
 
 from clients import reads
-from clients.views import assign, case, detail, edit, handover, household, transfer
+from clients.views import assign, case, detail, edit, handover, household, network, transfer
 from clients.views import list as list_views
 from imcase.audit.reads import WRITES_ONLY, AuditedByView, NoPersonData, Reads
 from imcase.audit.reads import audited_path as path
@@ -109,6 +109,25 @@ urlpatterns = [
         household.household,
         name="household",
         reads=Reads("Haushalt: Mitglieder und ihre Rollen", reads.household, "household"),
+    ),
+    # Netzwerkarbeit names no person: the page shows the provider's activities only.
+    path(
+        "netzwerkarbeit/",
+        network.network_list,
+        name="network",
+        reads=NoPersonData("Netzwerkarbeit des eigenen Trägers: Art, Thema, Partner, Anzahl"),
+    ),
+    path(
+        "netzwerkarbeit/<uuid:code>/",
+        network.network_edit,
+        name="network_edit",
+        reads=NoPersonData("eine Netzwerkaktivität des eigenen Trägers und ihr Verlauf"),
+    ),
+    path(
+        "netzwerkarbeit/<uuid:code>/zuruecknehmen/",
+        network.network_withdraw,
+        name="network_withdraw",
+        reads=WRITES_ONLY,
     ),
     path("zuweisen/", assign.assign, name="assign", reads=WRITES_ONLY),
     path("<uuid:code>/uebernehmen/", assign.take, name="take_over", reads=WRITES_ONLY),

@@ -25,6 +25,8 @@ from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Provider, Role
 from reporting.charts import BarChart
 from reporting.dashboard import Dashboard, Filters
+from reporting.kennzahlen.queries import Period
+from reporting.kennzahlen.queries_network import network_by_kind, network_total, network_work
 from reporting.kennzahlen.registry import NoDefinitionError, Unit, definition_for, first_year
 from reporting.kennzahlen.table import KREIS, Table, TableLine, compute_table
 from reporting.models import AnnualReportText
@@ -233,6 +235,7 @@ class Builder:
                 "Personen",
             ),
             self.staff(table),
+            self.network(),
             funding,
         ]
         report.outcome_charts = self.outcomes(table)
@@ -402,6 +405,43 @@ class Builder:
             ],
             visible_table=True,
             note="Die Balken zeigen die beratenen Personen je VZÄ.",
+        )
+
+    def network(self) -> BarChart:
+        """Netzwerkarbeit: activities, hours and participants per kind, and the share of
+        documented working time (``reporting.kennzahlen.queries_network``)."""
+        period = Period(
+            self.scope.landkreis.pk,
+            self.year,
+            self.scope.provider.pk if self.scope.provider else None,
+        )
+        kinds = network_by_kind(period)
+        total = network_total(network_work(period))
+        share = "–" if total.share_percent is None else f"{number(total.share_percent, 1)} %"
+        per_vza = "–" if total.hours_per_vza is None else number(total.hours_per_vza, 1)
+        return BarChart(
+            key="netzwerkarbeit",
+            title="Netzwerkarbeit",
+            caption=(
+                f"Netzwerkarbeit {self.year} nach Art: Aktivitäten, Stunden und Teilnehmende "
+                "(Runde Tische, Ehrenamtskoordination, Informationsveranstaltungen, "
+                "Kooperationstreffen)"
+            ),
+            rows=[(line.label, line.activities) for line in kinds],
+            value_header="Aktivitäten",
+            table_headers=("Art", "Aktivitäten", "Stunden", "Teilnehmende"),
+            table_rows=[
+                *((line.label, line.activities, line.hours, line.participants) for line in kinds),
+                ("zusammen", total.activities, total.hours, total.participants),
+            ],
+            visible_table=True,
+            note=(
+                f"{number(total.hours, 1)} Stunden Netzwerkarbeit sind {share} der "
+                f"dokumentierten Arbeitszeit (Netzwerkarbeit und geförderte Beratungskontakte, "
+                f"{number(total.hours + total.contact_hours, 1)} Stunden); je VZÄ "
+                f"{per_vza} Stunden. Teilnehmende sind je Aktivität gezählt; zurückgenommene "
+                "Einträge zählen nicht."
+            ),
         )
 
     def funding(self) -> BarChart:

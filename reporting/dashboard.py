@@ -12,6 +12,7 @@ appear: a manager's name and a count are the finest grain.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,6 +30,7 @@ from reporting.charts import BarChart
 from reporting.cohorts import cohort_chart, cohorts
 from reporting.kennzahlen.queries import Measure, Period, run
 from reporting.kennzahlen.queries_contacts import contacts
+from reporting.kennzahlen.queries_network import network_total, network_work
 from reporting.kennzahlen.queries_plans import (
     goals_reached_by_field,
     independence_progress_by_field,
@@ -63,6 +65,10 @@ class Filters:
 
 def _month_label(day: dt.date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def _decimal(value: Decimal, places: int = 1) -> str:
+    return number_format(value, decimal_pos=places, use_l10n=True)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -292,6 +298,62 @@ class Dashboard:
             label_header="Monat",
         )
 
+    def network_work(self) -> BarChart:
+        """Network work as a share of documented working time, per provider (staff figures;
+        the team and municipality filters do not apply: an activity has neither)."""
+        period = dataclasses.replace(
+            self.period, provider_id=self.provider.pk if self.provider else None
+        )
+        lines = network_work(period)
+        names = dict(
+            Provider.objects.filter(pk__in=[line.provider_id for line in lines]).values_list(
+                "pk", "name"
+            )
+        )
+        rows = [(names[line.provider_id], line) for line in lines]
+        if len(lines) > 1:
+            rows.append(("zusammen", network_total(lines)))
+        return BarChart(
+            key="netzwerkarbeit",
+            title=f"Netzwerkarbeit {self.filters.year}: Anteil an der dokumentierten Arbeitszeit",
+            caption=(
+                f"Stunden Netzwerkarbeit {self.filters.year} je Träger, ihr Anteil an der "
+                "dokumentierten Arbeitszeit (Netzwerkarbeit und Beratungskontakte) und je VZÄ"
+            ),
+            rows=[
+                (name, line.share_percent or Decimal(0)) for name, line in rows if line.provider_id
+            ],
+            value_header="Anteil (%)",
+            table_headers=(
+                "Träger",
+                "Aktivitäten",
+                "Stunden Netzwerkarbeit",
+                "Stunden Beratungskontakte",
+                "Anteil Netzwerkarbeit",
+                "VZÄ",
+                "Stunden Netzwerkarbeit je VZÄ",
+            ),
+            table_rows=[
+                (
+                    name,
+                    line.activities,
+                    line.hours,
+                    line.contact_hours,
+                    "–" if line.share_percent is None else f"{_decimal(line.share_percent)} %",
+                    _decimal(line.vza, 2),
+                    "–" if line.hours_per_vza is None else line.hours_per_vza,
+                )
+                for name, line in rows
+            ],
+            visible_table=True,
+            note=(
+                "Dokumentierte Arbeitszeit: Dauer der erfassten Netzwerkarbeit und der "
+                "geförderten Beratungskontakte; zurückgenommene Einträge zählen nicht. Die "
+                "Filter Team und Gemeinde wirken hier nicht."
+            ),
+            empty_text=f"Für {self.filters.year} ist keine Arbeitszeit dokumentiert.",
+        )
+
     def _per_field(self, measure: Measure) -> dict[int, int]:
         found = run(self._narrowed(measure), by_provider=False)
         return {key[0]: value for key, value in found.items()}
@@ -329,6 +391,7 @@ class Dashboard:
         caseload, without_plan = self.caseload()
         return [
             caseload,
+            self.network_work(),
             self.window_status(),
             self.window_ends(),
             without_plan,

@@ -113,6 +113,7 @@ def test_charts_carry_the_registrys_breakdowns(year_of_work):
         "ziele",
         "selbstaendigkeit",
         "personal",
+        "netzwerkarbeit",
         "foerderung",
     ]
     table = compute_table(year_of_work.landkreis, YEAR)

@@ -20,7 +20,15 @@ from django.utils import timezone
 
 import clients.urls
 import plans.urls
-from clients.models import Consent, HandoverNote, ImportJob, RegularService, WindowExtension
+from clients.models import (
+    Consent,
+    HandoverNote,
+    ImportJob,
+    NetworkActivityKind,
+    RegularService,
+    WindowExtension,
+)
+from clients.network_services import NetworkActivityInput, record_network_activity
 from clients.services import ConsultationInput, ReferralInput, log_consultation
 from imcase.audit.models import AuditEntry
 from imcase.audit.reads import (
@@ -62,6 +70,7 @@ class Objects:
     import_job: str
     arriving: str
     arriving_pair: dict
+    network: str
 
 
 @pytest.fixture
@@ -126,6 +135,18 @@ def objects(world) -> Objects:
             "aktenzeichen": arriving.aktenzeichen,
             "birth_date": arriving.birth_date.isoformat(),
         },
+        network=str(
+            record_network_activity(
+                world.owner,
+                NetworkActivityInput(
+                    kind=NetworkActivityKind.ROUND_TABLE,
+                    date=dt.date(2025, 5, 7),
+                    duration_minutes=120,
+                    topic="Runder Tisch Asyl",
+                    participants=12,
+                ),
+            ).code
+        ),
     )
 
 
@@ -171,6 +192,9 @@ def visits(o: Objects, world) -> dict[str, Visit]:
         "clients:move": Visit(client, "post"),
         "clients:close": Visit(client, "post"),
         "clients:reopen": Visit(client, "post"),
+        "clients:network": Visit({}),
+        "clients:network_edit": Visit({"code": o.network}),
+        "clients:network_withdraw": Visit({"code": o.network}, "post", {"reason": ""}),
         "plans:create": Visit({"client_code": o.without_plan}),
         "plans:detail": Visit(plan),
         "plans:version": Visit({**plan, "number": 1}),
@@ -233,6 +257,9 @@ def test_only_the_upload_form_shows_no_person_data_and_only_the_export_audits_it
         "clients:import_job_status",
         "clients:import_template",
         "clients:import_problems",
+        # Netzwerkarbeit names no person (round tables, volunteers, information events).
+        "clients:network",
+        "clients:network_edit",
     }
     assert {n for n, d in declared.items() if isinstance(d, AuditedByView)} == {"clients:export"}
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -332,6 +333,7 @@ def test_dashboard_query_count_does_not_grow_with_outcomes(cohort, client):
     client.force_login(cohort.office)
     url = reverse("reporting:dashboard")
     client.get(url, secure=True)
+    caches["computed"].clear()  # measure the computation, not the stored result
     with CaptureQueriesContext(connection) as before:
         client.get(url, secure=True)
     for index in range(5):

@@ -24,6 +24,7 @@ from clients.models import (
     Household,
     JobcenterTransmission,
     ManagerAssignment,
+    NetworkActivity,
     Referral,
     WindowExtension,
     manager_on,
@@ -81,6 +82,7 @@ def snapshot() -> dict:
             Consent,
             JobcenterTransmission,
             HandoverNote,
+            NetworkActivity,
         )
     }
     tables["team_municipalities"] = sorted(
@@ -240,6 +242,23 @@ def test_some_clients_gave_a_jobcenter_consent_and_one_sheet_was_sent():
     assert transmission.created_at.date() < DEMO_TODAY
     assert len(transmission.sha256) == 64
     assert transmission.created_by == transmission.client.manager
+
+
+@pytest.mark.django_db
+def test_every_case_worker_has_a_year_of_network_work_a_few_withdrawn():
+    seed()
+    workers = StaffMember.objects.filter(role__in=[Role.MANAGER, Role.TEAM_LEAD])
+    recorded = set(NetworkActivity.objects.values_list("recorded_by__username", flat=True))
+    assert recorded == set(workers.values_list("user__username", flat=True))
+    year_before = DEMO_TODAY - dt.timedelta(days=365)
+    for activity in NetworkActivity.objects.select_related("recorded_by__staff"):
+        assert year_before <= activity.date < DEMO_TODAY
+        assert activity.date.weekday() < 5
+        assert activity.provider_id == activity.recorded_by.staff.provider_id
+        assert activity.history.filter(history_type="+").count() == 1
+    withdrawn = NetworkActivity.objects.exclude(withdrawn_at=None)
+    assert 0 < withdrawn.count() < NetworkActivity.objects.count() / 10
+    assert NetworkActivity.partners.through.objects.exists()
 
 
 @pytest.mark.django_db

@@ -24,6 +24,11 @@ from clients.models.handover import (
 )
 from clients.models.imports import ImportJob, ImportJobQuerySet
 from clients.models.jobcenter import JobcenterTransmission, JobcenterTransmissionQuerySet
+from clients.models.network import (
+    NetworkActivity,
+    NetworkActivityKind,
+    NetworkActivityQuerySet,
+)
 from clients.models.outcome import (
     CertificateLevel,
     HoursBand,
@@ -54,6 +59,9 @@ __all__ = [
     "JobcenterTransmission",
     "JobcenterTransmissionQuerySet",
     "Move",
+    "NetworkActivity",
+    "NetworkActivityKind",
+    "NetworkActivityQuerySet",
     "OutcomeCategory",
     "OutcomeEvent",
     "OutcomeKind",

@@ -6,6 +6,11 @@ submission (``funding``), the latest assignment list (``imports``) with handover
 VU for its persons (``handover``), then the nightly deadline checks as of ``DEMO_TODAY``, so the
 bell shows open alerts; the fixed data and name material are in ``data``, the goal and step
 texts in ``plan_texts``, the demo's clock in ``clock``.
+consultations (``consultations``) and their Integrationspläne (``plans``), the managers'
+Netzwerkarbeit of that year (``network``), the funding
+procedure and the Kennzahlen submission (``funding``), then the nightly deadline checks as of
+``DEMO_TODAY``, so the bell shows open alerts; the fixed data and name material are in
+``data``, the goal and step texts in ``plan_texts``, the demo's clock in ``clock``.
 
 Everything is deterministic. The organisation and the staff are fixed; ``seed`` only varies
 the clients, which are generated with one ``random.Random(seed)`` in a stream whose first N
@@ -32,6 +37,7 @@ from devtools.demo.funding import FundingSummary, build_demo_funding
 from devtools.demo.handover import build_handover_notes
 from devtools.demo.imports import import_latest_list
 from devtools.demo.jobcenter import add_jobcenter_consents
+from devtools.demo.network import add_network_activities
 from devtools.demo.organisation import DEMO_PASSWORD, build_organisation, demo_logins
 from devtools.demo.plans import build_demo_plans
 from imcase.alerts.models import Alert
@@ -90,6 +96,7 @@ def build_demo(
             progress=stdout.write if stdout is not None else None,
         )
         withdraw_some(kreis)
+        summary.created["network_activity"] = add_network_activities(kreis)
         summary.plans_created = build_demo_plans(seed, stdout=stdout)
         summary.created.update(add_jobcenter_consents(seed))
         summary.created["annual_report_text"] = build_annual_report_texts(kreis)
