@@ -10,6 +10,7 @@ class ClientsConfig(AppConfig):
         # its ``client_page`` module what it shows on the client's page; ``import_jobs``
         # registers the clean-up of expired import jobs with the nightly task of the exports.
         import clients.import_jobs  # noqa: F401
+        import clients.outcome_page  # noqa: F401  (the section "Wirkungen" of the client page)
         from clients.caseload import discover_caseload_sections
         from clients.client_page import discover_client_page_sections
 

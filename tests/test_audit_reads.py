@@ -21,6 +21,7 @@ from django.utils import timezone
 import clients.urls
 import plans.urls
 from clients.models import Consent, ImportJob, RegularService, WindowExtension
+from clients.outcomes import OutcomeInput, record_outcome
 from clients.services import ConsultationInput, ReferralInput, log_consultation
 from imcase.audit.models import AuditEntry
 from imcase.audit.reads import (
@@ -32,7 +33,14 @@ from imcase.audit.reads import (
     audited_path,
 )
 from plans import services as plan_services
-from tests.factories import ClientFactory, GoalFactory, PlanFactory, StepFactory, UserFactory
+from tests.factories import (
+    ClientFactory,
+    GoalFactory,
+    PlanFactory,
+    StepFactory,
+    UserFactory,
+    outcome_kind,
+)
 
 URLCONFS = {"clients": clients.urls, "plans": plans.urls}
 
@@ -60,6 +68,7 @@ class Objects:
     goal: str
     step: int
     import_job: str
+    outcome: str
 
 
 @pytest.fixture
@@ -108,6 +117,13 @@ def objects(world) -> Objects:
                 expires_at=timezone.now() + dt.timedelta(hours=1),
             ).code
         ),
+        outcome=str(
+            record_outcome(
+                world.owner,
+                world.client,
+                OutcomeInput(kind=outcome_kind("eigene-wohnung"), started_on=dt.date(2025, 5, 6)),
+            ).code
+        ),
     )
 
 
@@ -150,6 +166,10 @@ def visits(o: Objects, world) -> dict[str, Visit]:
         "clients:move": Visit(client, "post"),
         "clients:close": Visit(client, "post"),
         "clients:reopen": Visit(client, "post"),
+        "clients:outcome_create": Visit(client),
+        "clients:outcome_edit": Visit({"code": o.outcome}),
+        # Without a reason: the outcome page again, with the error (a read of the outcome).
+        "clients:outcome_withdraw": Visit({"code": o.outcome}, "post", {"reason": ""}),
         "plans:create": Visit({"client_code": o.without_plan}),
         "plans:detail": Visit(plan),
         "plans:version": Visit({**plan, "number": 1}),
