@@ -6,6 +6,8 @@ person goes.
 - the same in the client's edit history (django-simple-history keeps every old state);
 - free text: notes of contacts in which only anonymised persons took part, referral notes,
   the written reasons of extension requests (with their histories);
+- the notes and withdrawal reasons of the person's outcomes (Wirkungen; the outcomes stay,
+  they count in the figures);
 - consents are deleted, with their history; alerts about the person are deleted.
 
 Each anonymisation is recorded in the audit log with the case's code, its (now pseudonymous)
@@ -20,7 +22,14 @@ from django.conf import settings
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, TruncYear
 
-from clients.models import Client, Consent, Consultation, Referral, WindowExtension
+from clients.models import (
+    Client,
+    Consent,
+    Consultation,
+    OutcomeEvent,
+    Referral,
+    WindowExtension,
+)
 from clients.names import name_skeleton
 from imcase.alerts.retention import (
     ANONYMISED,
@@ -110,6 +119,11 @@ def anonymise_clients(ids: list[int]) -> dict[str, int]:
     extensions = WindowExtension.objects.filter(client_id__in=ids).update(
         reason=ANONYMISED, decision_note=""
     )
+    outcomes = OutcomeEvent.objects.filter(client_id__in=ids)
+    outcome_notes = outcomes.exclude(note="", withdrawn_reason="").update(
+        note="", withdrawn_reason=""
+    )
+    OutcomeEvent.history.filter(client_id__in=ids).update(note="", withdrawn_reason="")
     consents, _ = Consent.objects.filter(client_id__in=ids).delete()
     Consent.history.filter(client_id__in=ids).delete()  # also the rows the deletion just added
 
@@ -121,6 +135,7 @@ def anonymise_clients(ids: list[int]) -> dict[str, int]:
         "clients": clients,
         "consultation_notes": notes,
         "extension_reasons": extensions,
+        "outcome_notes": outcome_notes,
         "consents": consents,
         "alerts": alerts,
     }

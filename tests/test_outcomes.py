@@ -458,3 +458,17 @@ def test_outcome_kinds_are_editable_in_the_admin(client, world):
     kind = outcome_kind("studium")
     page = client.get(reverse("admin:clients_outcomekind_history", args=[kind.pk]))
     assert page.status_code == 200
+
+
+def test_anonymisation_clears_the_outcomes_free_text_and_keeps_them_counted(world):
+    from clients.retention import anonymise_clients
+
+    kept = record_outcome(world.owner, world.client, b1(note="Kurs bei der VHS, Frau X."))
+    wrong = record_outcome(world.owner, world.client, job())
+    withdraw_outcome(world.owner, wrong, "bei Herrn Y. erfasst", expected_version=1)
+
+    assert anonymise_clients([world.client.pk])["outcome_notes"] == 2
+
+    assert OutcomeEvent.objects.counted().get() == kept
+    assert set(OutcomeEvent.objects.values_list("note", "withdrawn_reason")) == {("", "")}
+    assert set(OutcomeEvent.history.values_list("note", "withdrawn_reason")) == {("", "")}
