@@ -472,3 +472,20 @@ def test_anonymisation_clears_the_outcomes_free_text_and_keeps_them_counted(worl
     assert OutcomeEvent.objects.counted().get() == kept
     assert set(OutcomeEvent.objects.values_list("note", "withdrawn_reason")) == {("", "")}
     assert set(OutcomeEvent.history.values_list("note", "withdrawn_reason")) == {("", "")}
+
+
+def test_the_default_kinds_of_the_code_match_the_migration(world):
+    from clients.outcome_kinds import ensure_default_kinds
+
+    migrated = {
+        k.code: (k.name, k.category, k.has_period, k.has_level, k.has_hours)
+        + (k.counts_as_work_or_training, k.counts_as_own_tenancy, k.position)
+        for k in OutcomeKind.objects.all()
+    }
+    OutcomeKind.objects.all().delete()
+    ensured = {
+        code: (k.name, k.category, k.has_period, k.has_level, k.has_hours)
+        + (k.counts_as_work_or_training, k.counts_as_own_tenancy, k.position)
+        for code, k in ensure_default_kinds().items()
+    }
+    assert ensured == migrated

@@ -19,6 +19,7 @@ from clients.models import (
     ConsultationParticipant,
     Household,
     ManagerAssignment,
+    OutcomeEvent,
     Referral,
     WindowExtension,
     manager_on,
@@ -73,6 +74,7 @@ def snapshot() -> dict:
             Consultation,
             ConsultationParticipant,
             Referral,
+            OutcomeEvent,
         )
     }
     tables["team_municipalities"] = sorted(

@@ -1,9 +1,10 @@
 """The fictional demo Kreis "Landkreis Musterkreis", composed from one builder per area:
 organisation, staff and demo logins (``organisation``), clients (``clients``), a year of their
-consultations (``consultations``) and their Integrationspläne (``plans``), the funding
-procedure and the Kennzahlen submission (``funding``), then the nightly deadline checks as of
-``DEMO_TODAY``, so the bell shows open alerts; the fixed data and name material are in
-``data``, the goal and step texts in ``plan_texts``, the demo's clock in ``clock``.
+consultations (``consultations``), their Integrationspläne (``plans``) and their outcomes
+(``outcomes``), the funding procedure and the Kennzahlen submission (``funding``), then the
+nightly deadline checks as of ``DEMO_TODAY``, so the bell shows open alerts; the fixed data
+and name material are in ``data``, the goal and step texts in ``plan_texts``, the demo's clock
+in ``clock``.
 
 Everything is deterministic. The organisation and the staff are fixed; ``seed`` only varies
 the clients, which are generated with one ``random.Random(seed)`` in a stream whose first N
@@ -29,6 +30,7 @@ from devtools.demo.data import DEMO_TODAY, staff_specs
 from devtools.demo.funding import FundingSummary, build_demo_funding
 from devtools.demo.imports import import_latest_list
 from devtools.demo.organisation import DEMO_PASSWORD, build_organisation, demo_logins
+from devtools.demo.outcomes import build_demo_outcomes
 from devtools.demo.plans import build_demo_plans
 from imcase.alerts.models import Alert
 from imcase.alerts.services import run_deadline_checks
@@ -57,6 +59,7 @@ class DemoSummary:
     consultations_withdrawn: int = 0
     consultations_created: int = 0
     plans_created: int = 0
+    outcomes_created: int = 0
     funding: FundingSummary = field(default_factory=FundingSummary)
     alerts_created: int = 0
     alerts_open: int = 0
@@ -87,6 +90,7 @@ def build_demo(
         )
         withdraw_some(kreis)
         summary.plans_created = build_demo_plans(seed, stdout=stdout)
+        summary.outcomes_created = build_demo_outcomes(seed)
         summary.created["annual_report_text"] = build_annual_report_texts(kreis)
         _analyze()
         complete_name_skeletons(kreis)
