@@ -4,6 +4,8 @@ subject to social insurance from the client page, on a phone, and sees both unde
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -44,7 +46,7 @@ def test_manager_records_a_b1_certificate_and_an_employment_start(page, live_ser
     assert_fits_the_phone(page)
     page.get_by_label("Art der Wirkung").select_option(label="Integrationskurs")
     page.get_by_label("Beginn / Datum").fill("2025-09-01")
-    page.get_by_label("Ende").fill("2026-06-20")
+    page.get_by_label("Ende", exact=True).fill("2026-06-20")
     page.get_by_label("Zertifikat (Niveau)").select_option("B1")
     page.get_by_label("Zertifikat vom").fill("2026-06-30")
     submit(page, page.get_by_role("button", name="Wirkung speichern"))
@@ -80,7 +82,7 @@ def test_manager_records_a_b1_certificate_and_an_employment_start(page, live_ser
     assert_fits_the_phone(page)
 
     # The outcome's own page: correction form and history.
-    follow(page, section.get_by_role("link", name="korrigieren: Integrationskurs"))
+    follow(page, section.get_by_role("link", name=re.compile(r"^korrigieren\W+Integrationskurs")))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Wirkung korrigieren")
     expect(page.get_by_role("table")).to_contain_text("erfasst")
     assert_fits_the_phone(page)
