@@ -11,6 +11,7 @@ class ClientsConfig(AppConfig):
         # registers the clean-up of expired import jobs with the nightly task of the exports.
         import clients.handover  # noqa: F401 - the handover notes' section of the client page
         import clients.import_jobs  # noqa: F401
+        import clients.outcome_page  # noqa: F401  (the section "Wirkungen" of the client page)
         from clients.caseload import discover_caseload_sections
         from clients.client_page import discover_client_page_sections
         from clients.jobcenter import discover_jobcenter_sections

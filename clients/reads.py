@@ -16,7 +16,7 @@ from django.http import HttpRequest
 
 from clients.consultation_history import former_participant_ids
 from clients.handover import notes_written_by
-from clients.models import Client, Consultation
+from clients.models import Client, Consultation, OutcomeEvent
 from imcase.audit.reads import Shown
 from imcase.dates import german_date
 from imcase.organisation.access import scope_for
@@ -58,6 +58,23 @@ def contact_participants(request: HttpRequest, kwargs: Mapping[str, Any]) -> lis
     return [
         Shown(person, person.aktenzeichen, {"read": read, "contact": str(contact.code)})
         for person in participants
+    ]
+
+
+def outcome_client(request: HttpRequest, kwargs: Mapping[str, Any]) -> list[Shown]:
+    """The person whose outcome the page shows (with its history)."""
+    outcome = (
+        OutcomeEvent.objects.visible_to(request.user)
+        .select_related("client", "kind")
+        .get(code=kwargs["code"])
+    )
+    read = f"Wirkung: {outcome.kind.name}, Verlauf"
+    return [
+        Shown(
+            outcome.client,
+            outcome.client.aktenzeichen,
+            {"read": read, "outcome": str(outcome.code)},
+        )
     ]
 
 

@@ -6,6 +6,8 @@ person goes.
 - the same in the client's edit history (django-simple-history keeps every old state);
 - free text: notes of contacts in which only anonymised persons took part, referral notes,
   the written reasons of extension requests (with their histories);
+- the notes and withdrawal reasons of the person's outcomes (Wirkungen; the outcomes stay,
+  they count in the figures);
 - consents are deleted, with their history; alerts about the person are deleted.
 
 Each anonymisation is recorded in the audit log with the case's code, its (now pseudonymous)
@@ -25,6 +27,7 @@ from clients.models import (
     Consent,
     Consultation,
     HandoverNote,
+    OutcomeEvent,
     Referral,
     WindowExtension,
 )
@@ -117,6 +120,11 @@ def anonymise_clients(ids: list[int]) -> dict[str, int]:
     extensions = WindowExtension.objects.filter(client_id__in=ids).update(
         reason=ANONYMISED, decision_note=""
     )
+    outcomes = OutcomeEvent.objects.filter(client_id__in=ids)
+    outcome_notes = outcomes.exclude(note="", withdrawn_reason="").update(
+        note="", withdrawn_reason=""
+    )
+    OutcomeEvent.history.filter(client_id__in=ids).update(note="", withdrawn_reason="")
     consents, _ = Consent.objects.filter(client_id__in=ids).delete()
     Consent.history.filter(client_id__in=ids).delete()  # also the rows the deletion just added
 
@@ -128,6 +136,7 @@ def anonymise_clients(ids: list[int]) -> dict[str, int]:
         "clients": clients,
         "consultation_notes": notes,
         "extension_reasons": extensions,
+        "outcome_notes": outcome_notes,
         "consents": consents,
         "alerts": alerts,
     }

@@ -2,7 +2,17 @@
 each read is audited (``imcase.audit.reads``); a plain ``path()`` is not allowed here."""
 
 from clients import reads
-from clients.views import assign, case, detail, edit, handover, household, network, transfer
+from clients.views import (
+    assign,
+    case,
+    detail,
+    edit,
+    handover,
+    household,
+    network,
+    outcome,
+    transfer,
+)
 from clients.views import list as list_views
 from imcase.audit.reads import WRITES_ONLY, AuditedByView, NoPersonData, Reads
 from imcase.audit.reads import audited_path as path
@@ -17,6 +27,7 @@ CONTACT_PAGE = Reads(
     reads.contact_participants,
     "consultation",
 )
+OUTCOME_PAGE = Reads("Wirkung: Art, Daten, Quelle, Verlauf", reads.outcome_client, "outcome")
 
 app_name = "clients"
 urlpatterns = [
@@ -174,6 +185,20 @@ urlpatterns = [
         detail.referral_status,
         name="referral_status",
         reads=WRITES_ONLY,
+    ),
+    path(
+        "<uuid:code>/wirkung/",
+        outcome.outcome_create,
+        name="outcome_create",
+        reads=Reads("Wirkung erfassen: Name und Aktenzeichen", reads.client, "outcome_create"),
+    ),
+    path("wirkungen/<uuid:code>/", outcome.outcome_edit, name="outcome_edit", reads=OUTCOME_PAGE),
+    # A withdrawal without a reason comes back on the outcome page.
+    path(
+        "wirkungen/<uuid:code>/zuruecknehmen/",
+        outcome.outcome_withdraw,
+        name="outcome_withdraw",
+        reads=OUTCOME_PAGE,
     ),
     path(
         "<uuid:code>/verlaengerung/",

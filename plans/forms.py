@@ -14,7 +14,10 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils import timezone
 
-from clients.models import RegularService
+from clients.forms.outcome import kind_choices
+from clients.models import OutcomeKind, RegularService
+from clients.models.outcome import CertificateLevel, HoursBand, OutcomeSource
+from clients.outcomes import OutcomeInput
 from plans.dates import default_review_date
 from plans.models import Goal, GoalField, GoalStatus, IndependenceRating, Step
 
@@ -211,6 +214,9 @@ class StepDoneForm(LockedForm):
 
 
 class EvaluationForm(LockedForm):
+    """The evaluation of a goal and, optionally, the outcome (Wirkung) it brought, recorded in
+    the same step (``outcome_*``; the kinds are loaded once per page and passed in)."""
+
     evaluated_on = forms.DateField(
         label="ausgewertet am", initial=timezone.localdate, widget=_date_widget()
     )
@@ -226,14 +232,44 @@ class EvaluationForm(LockedForm):
         empty_value=None,
         required=False,
     )
+    outcome_kind = forms.ChoiceField(
+        label="Wirkung erfassen",
+        required=False,
+        help_text="optional: was das Ziel bewirkt hat (Zertifikat, Arbeit, Wohnung …)",
+    )
+    outcome_started_on = forms.DateField(
+        label="Datum der Wirkung",
+        required=False,
+        widget=_date_widget(),
+        help_text="Beginn bzw. Datum des Zertifikats; leer: das Datum der Auswertung",
+    )
+    outcome_certificate_level = forms.ChoiceField(
+        label="Zertifikat (Niveau)",
+        choices=[("", "kein Zertifikat"), *CertificateLevel.choices],
+        required=False,
+    )
+    outcome_hours_band = forms.ChoiceField(
+        label="Stundenumfang", choices=[("", "–"), *HoursBand.choices], required=False
+    )
+    outcome_source = forms.ChoiceField(
+        label="Quelle der Wirkung",
+        choices=OutcomeSource.choices,
+        initial=OutcomeSource.EVIDENCE_SEEN,
+        required=False,
+    )
 
-    def __init__(self, *args, goal: Goal, **kwargs) -> None:
+    def __init__(self, *args, goal: Goal, kinds: Sequence[OutcomeKind] = (), **kwargs) -> None:
         kwargs.setdefault("initial", {}).setdefault("result", goal.status)
         super().__init__(*args, prefix=f"auswertung-{goal.pk}", **kwargs)
         if goal.status == GoalStatus.NEW:
             self.initial["result"] = GoalStatus.IN_PROGRESS
+        today = timezone.localdate()
+        self.kinds = {str(kind.pk): kind for kind in kinds}
+        choices = kind_choices(kinds, today.year)
+        self.fields["outcome_kind"].choices = [("", "keine Wirkung erfassen"), *choices[1:]]
         self.fields["rating"].label = f"Selbständigkeit im Feld „{goal.field.name}“"
-        self.fields["evaluated_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["evaluated_on"].widget.attrs["max"] = today.isoformat()
+        self.fields["outcome_started_on"].widget.attrs["max"] = today.isoformat()
         self.helper = _helper(
             Row(
                 Column("evaluated_on", css_class="col-md-4"),
@@ -241,7 +277,43 @@ class EvaluationForm(LockedForm):
                 Column("rating", css_class="col-md-4"),
             ),
             "note",
+            Row(
+                Column("outcome_kind", css_class="col-md-6"),
+                Column("outcome_started_on", css_class="col-md-6"),
+            ),
+            Row(
+                Column("outcome_certificate_level", css_class="col-md-4"),
+                Column("outcome_hours_band", css_class="col-md-4"),
+                Column("outcome_source", css_class="col-md-4"),
+            ),
             "lock",
+        )
+
+    def clean_outcome_kind(self) -> OutcomeKind | None:
+        value = self.cleaned_data["outcome_kind"]
+        if not value:
+            return None
+        if value not in self.kinds:
+            raise forms.ValidationError("Bitte wählen Sie eine Art der Wirkung aus der Liste.")
+        return self.kinds[value]
+
+    def outcome(self) -> OutcomeInput | None:
+        """The outcome to record with the evaluation, or None. One date for all: a
+        certificate's date is also the day the outcome counts from."""
+        data = self.cleaned_data
+        kind = data.get("outcome_kind")
+        if kind is None:
+            return None
+        day = data.get("outcome_started_on") or data["evaluated_on"]
+        level = data.get("outcome_certificate_level") or ""
+        return OutcomeInput(
+            kind=kind,
+            started_on=day,
+            certificate_level=level,
+            certificate_on=day if level else None,
+            hours_band=data.get("outcome_hours_band") or "",
+            source=data.get("outcome_source") or OutcomeSource.EVIDENCE_SEEN,
+            note="aus der Auswertung eines Ziels im Integrationsplan",
         )
 
 

@@ -59,9 +59,9 @@ def goals_of(version: PlanVersion, *, with_details: bool = True) -> PlanContent:
             Prefetch("steps", queryset=Step.objects.select_related("service").order_by("pk")),
             Prefetch(
                 "evaluations",
-                queryset=Evaluation.objects.select_related("recorded_by", "rating").order_by(
-                    "evaluated_on", "pk"
-                ),
+                queryset=Evaluation.objects.select_related(
+                    "recorded_by", "rating", "outcome__kind"
+                ).order_by("evaluated_on", "pk"),
             ),
         )
     content = PlanContent(version=version)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client, RegularService
+from clients.outcomes import OutcomeInput, check_outcome, record_outcome
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
 from imcase.dates import german_date
@@ -391,15 +392,20 @@ def evaluate_goal(
     expected_lock: int,
     note: str = "",
     rating: int | None = None,
+    outcome: OutcomeInput | None = None,
 ) -> Evaluation:
     """Auswertung: the result becomes the goal's status; with a rating, the independence in
-    the goal's field is recorded for the same day."""
+    the goal's field is recorded for the same day; with ``outcome``, that outcome (Wirkung) of
+    the client is recorded in the same step (``clients.outcomes``) and linked to the
+    evaluation. All or nothing: a refused outcome saves no evaluation either."""
     if result not in GoalStatus.values or result == GoalStatus.NEW:
         raise ServiceError("Bitte wählen Sie ein Ergebnis der Auswertung.")
     if evaluated_on > timezone.localdate():
         raise ServiceError("Eine Auswertung kann nicht in der Zukunft liegen.")
     if rating is not None:
         _check_ratings({goal.field: rating})
+    if outcome is not None:
+        _check_evaluation_outcome(outcome)
     goal = _visible_goal(actor, goal)
     with transaction.atomic():
         plan = _locked_plan(actor, goal.version.plan_id, expected_lock)
@@ -411,11 +417,15 @@ def evaluate_goal(
             )
         goal = Goal.objects.select_related("field", "version").get(pk=goal.pk)
         _ensure_status_history(goal)
+        recorded = None
+        if outcome is not None:
+            recorded = record_outcome(actor, plan.client, outcome)
         evaluation = Evaluation.objects.create(
             goal=goal,
             evaluated_on=evaluated_on,
             result=result,
             note=note.strip(),
+            outcome=recorded,
             recorded_by=actor,
         )
         goal.status = result
@@ -433,6 +443,19 @@ def evaluate_goal(
             )
         _bump(actor, plan, "plan_goal_evaluated", goal=str(goal.code), result=result)
     return evaluation
+
+
+def _check_evaluation_outcome(outcome: OutcomeInput) -> None:
+    """The outcome's rules (``clients.outcomes.check_outcome``), its refusals named after the
+    evaluation form's fields (``outcome_<field>``) so they appear next to them."""
+    try:
+        check_outcome(outcome, timezone.localdate())
+    except ServiceError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ServiceError(
+            {f"outcome_{name}": errors for name, errors in error.error_dict.items()}
+        ) from None
 
 
 def rate_independence(

@@ -29,6 +29,7 @@ from clients.models import (
     WindowExtension,
 )
 from clients.network_services import NetworkActivityInput, record_network_activity
+from clients.outcomes import OutcomeInput, record_outcome
 from clients.services import ConsultationInput, ReferralInput, log_consultation
 from imcase.audit.models import AuditEntry
 from imcase.audit.reads import (
@@ -40,7 +41,14 @@ from imcase.audit.reads import (
     audited_path,
 )
 from plans import services as plan_services
-from tests.factories import ClientFactory, GoalFactory, PlanFactory, StepFactory, UserFactory
+from tests.factories import (
+    ClientFactory,
+    GoalFactory,
+    PlanFactory,
+    StepFactory,
+    UserFactory,
+    outcome_kind,
+)
 
 URLCONFS = {"clients": clients.urls, "plans": plans.urls}
 
@@ -71,6 +79,7 @@ class Objects:
     arriving: str
     arriving_pair: dict
     network: str
+    outcome: str
 
 
 @pytest.fixture
@@ -147,6 +156,13 @@ def objects(world) -> Objects:
                 ),
             ).code
         ),
+        outcome=str(
+            record_outcome(
+                world.owner,
+                world.client,
+                OutcomeInput(kind=outcome_kind("eigene-wohnung"), started_on=dt.date(2025, 5, 6)),
+            ).code
+        ),
     )
 
 
@@ -195,6 +211,10 @@ def visits(o: Objects, world) -> dict[str, Visit]:
         "clients:network": Visit({}),
         "clients:network_edit": Visit({"code": o.network}),
         "clients:network_withdraw": Visit({"code": o.network}, "post", {"reason": ""}),
+        "clients:outcome_create": Visit(client),
+        "clients:outcome_edit": Visit({"code": o.outcome}),
+        # Without a reason: the outcome page again, with the error (a read of the outcome).
+        "clients:outcome_withdraw": Visit({"code": o.outcome}, "post", {"reason": ""}),
         "plans:create": Visit({"client_code": o.without_plan}),
         "plans:detail": Visit(plan),
         "plans:version": Visit({**plan, "number": 1}),

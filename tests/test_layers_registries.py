@@ -110,4 +110,4 @@ def test_a_client_page_section_shows_on_the_client_page_after_the_plan(world, cl
 
 def test_plans_register_their_summary_on_the_client_page():
     modules = {section.function.__module__ for section in client_page.SECTIONS.values()}
-    assert modules == {"plans.client_page", "clients.handover"}
+    assert modules == {"plans.client_page", "clients.handover", "clients.outcome_page"}

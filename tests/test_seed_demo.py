@@ -25,6 +25,7 @@ from clients.models import (
     JobcenterTransmission,
     ManagerAssignment,
     NetworkActivity,
+    OutcomeEvent,
     Referral,
     WindowExtension,
     manager_on,
@@ -83,6 +84,7 @@ def snapshot() -> dict:
             JobcenterTransmission,
             HandoverNote,
             NetworkActivity,
+            OutcomeEvent,
         )
     }
     tables["team_municipalities"] = sorted(

@@ -1,16 +1,12 @@
 """The fictional demo Kreis "Landkreis Musterkreis", composed from one builder per area:
 organisation, staff and demo logins (``organisation``), clients (``clients``), a year of their
-consultations (``consultations``) and their Integrationspläne (``plans``), Jobcenter
-consents and one Übermittlungsbogen (``jobcenter``), the funding procedure and the Kennzahlen
-submission (``funding``), the latest assignment list (``imports``) with handover notes from the
-VU for its persons (``handover``), then the nightly deadline checks as of ``DEMO_TODAY``, so the
-bell shows open alerts; the fixed data and name material are in ``data``, the goal and step
-texts in ``plan_texts``, the demo's clock in ``clock``.
-consultations (``consultations``) and their Integrationspläne (``plans``), the managers'
-Netzwerkarbeit of that year (``network``), the funding
-procedure and the Kennzahlen submission (``funding``), then the nightly deadline checks as of
-``DEMO_TODAY``, so the bell shows open alerts; the fixed data and name material are in
-``data``, the goal and step texts in ``plan_texts``, the demo's clock in ``clock``.
+consultations (``consultations``), their Integrationspläne (``plans``) and their outcomes
+(``outcomes``), the managers' Netzwerkarbeit of that year (``network``), Jobcenter consents and
+one Übermittlungsbogen (``jobcenter``), the funding procedure and the Kennzahlen submission
+(``funding``), the latest assignment list (``imports``) with handover notes from the VU for its
+persons (``handover``), then the nightly deadline checks as of ``DEMO_TODAY``, so the bell shows
+open alerts; the fixed data and name material are in ``data``, the goal and step texts in
+``plan_texts``, the demo's clock in ``clock``.
 
 Everything is deterministic. The organisation and the staff are fixed; ``seed`` only varies
 the clients, which are generated with one ``random.Random(seed)`` in a stream whose first N
@@ -39,6 +35,7 @@ from devtools.demo.imports import import_latest_list
 from devtools.demo.jobcenter import add_jobcenter_consents
 from devtools.demo.network import add_network_activities
 from devtools.demo.organisation import DEMO_PASSWORD, build_organisation, demo_logins
+from devtools.demo.outcomes import build_demo_outcomes
 from devtools.demo.plans import build_demo_plans
 from imcase.alerts.models import Alert
 from imcase.alerts.services import run_deadline_checks
@@ -67,6 +64,7 @@ class DemoSummary:
     consultations_withdrawn: int = 0
     consultations_created: int = 0
     plans_created: int = 0
+    outcomes_created: int = 0
     funding: FundingSummary = field(default_factory=FundingSummary)
     alerts_created: int = 0
     alerts_open: int = 0
@@ -98,6 +96,7 @@ def build_demo(
         withdraw_some(kreis)
         summary.created["network_activity"] = add_network_activities(kreis)
         summary.plans_created = build_demo_plans(seed, stdout=stdout)
+        summary.outcomes_created = build_demo_outcomes(seed)
         summary.created.update(add_jobcenter_consents(seed))
         summary.created["annual_report_text"] = build_annual_report_texts(kreis)
         _analyze()

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from clients.models import RegularService
+from clients.models import OutcomeEvent, RegularService
 from imcase.dates import german_date
 from plans.models.plan import GoalField, PlanVersion
 
@@ -118,12 +118,21 @@ class Step(models.Model):
 
 
 class Evaluation(models.Model):
-    """Auswertung of a goal on a date; its result becomes the goal's status."""
+    """Auswertung of a goal on a date; its result becomes the goal's status. ``outcome`` is the
+    outcome (Wirkung) recorded in the same step, so nothing is entered twice."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="evaluations")
     evaluated_on = models.DateField("ausgewertet am")
     result = models.CharField("Ergebnis", max_length=20, choices=GoalStatus)
     note = models.TextField("Notiz", blank=True)
+    outcome = models.ForeignKey(
+        OutcomeEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name="Wirkung",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from clients.models import Client, RegularService
+from clients.models import Client, OutcomeKind, RegularService
+from clients.outcomes import kinds_offered
 from imcase.organisation.access import scope_for
 from plans.models import Goal, GoalField, Plan
 
@@ -62,6 +64,11 @@ def goal_fields(include: GoalField | None = None) -> list[GoalField]:
     if include is not None and include not in fields:
         fields.append(include)
     return fields
+
+
+def outcome_kinds() -> list[OutcomeKind]:
+    """The outcome kinds an evaluation may record (``clients.outcomes.kinds_offered``)."""
+    return kinds_offered(timezone.localdate())
 
 
 def regular_services() -> list[RegularService]:

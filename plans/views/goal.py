@@ -19,6 +19,7 @@ from plans.views.common import (
     get_writable_goal_or_404,
     get_writable_plan_or_404,
     goal_fields,
+    outcome_kinds,
     regular_services,
 )
 from plans.views.plan import plan_url, render_plan
@@ -105,7 +106,9 @@ def goal_detail(request, code):
             "client": client,
             "version": goal.version,
             "steps": goal.steps.select_related("service"),
-            "evaluations": goal.evaluations.select_related("recorded_by", "rating"),
+            "evaluations": goal.evaluations.select_related(
+                "recorded_by", "rating", "outcome__kind"
+            ),
             "form": form,
         },
     )
@@ -160,7 +163,7 @@ def step_done(request, code, pk):
 def goal_evaluate(request, code):
     goal = get_writable_goal_or_404(request.user, code)
     plan = goal.version.plan
-    form = EvaluationForm(request.POST, goal=goal)
+    form = EvaluationForm(request.POST, goal=goal, kinds=outcome_kinds())
 
     def action(data: dict) -> Done:
         evaluation = services.evaluate_goal(
@@ -171,12 +174,15 @@ def goal_evaluate(request, code):
             expected_lock=data["lock"],
             note=data["note"],
             rating=data["rating"],
+            outcome=form.outcome(),
         )
-        return Done(
+        message = (
             "Die Auswertung wurde gespeichert; das Ziel ist jetzt "
-            f"„{evaluation.get_result_display()}“.",
-            plan_url(plan, _goal_anchor(goal)),
+            f"„{evaluation.get_result_display()}“."
         )
+        if evaluation.outcome is not None:
+            message += f" Die Wirkung „{evaluation.outcome}“ wurde erfasst."
+        return Done(message, plan_url(plan, _goal_anchor(goal)))
 
     if response := run_form_action(request, form, action):
         return response

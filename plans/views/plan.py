@@ -29,6 +29,7 @@ from plans.views.common import (
     get_writable_client_or_404,
     get_writable_plan_or_404,
     goal_fields,
+    outcome_kinds,
     regular_services,
 )
 
@@ -163,12 +164,13 @@ def render_plan(
     forms = {}
     if editable:
         services_list = regular_services()
+        kinds = outcome_kinds()
         for goal in content.goals:
             goal.step_form = bound.get(("step", goal.pk)) or StepForm(
                 goal=goal, services=services_list, initial=dict(lock)
             )
             goal.evaluation_form = bound.get(("evaluate", goal.pk)) or EvaluationForm(
-                goal=goal, initial=dict(lock)
+                goal=goal, kinds=kinds, initial=dict(lock)
             )
             goal.step_form_open = ("step", goal.pk) in bound
             goal.evaluation_form_open = ("evaluate", goal.pk) in bound

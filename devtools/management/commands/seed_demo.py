@@ -63,6 +63,7 @@ class Command(BaseCommand):
         )
         out.write(f"  {summary.plans_created} Integrationspläne neu angelegt")
         out.write(f"  {summary.created['network_activity']} Einträge Netzwerkarbeit neu angelegt")
+        out.write(f"  {summary.outcomes_created} Wirkungen neu erfasst")
         if summary.created.get("imported"):
             out.write(
                 f"  Zuweisungsliste vom 30.10.2026 importiert: {summary.created['imported']} "
