@@ -14,7 +14,7 @@ from clients.exporter import HEADERS
 from clients.models import Client, WindowExtension
 from clients.services import refresh_window
 from imcase.audit.models import AuditEntry
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, HouseholdFactory
 
 REQUIRED = ["Aktenzeichen", "AGS", "Gemeinde", "Zuweisungsdatum", "Beratungsende", "Status"]
 
@@ -116,6 +116,26 @@ def test_client_without_window_is_exported_with_empty_end(world, tmp_path):
 
     assert row["Beratungsende"] is None
     assert row["Status"] == "ohne Beratungszeitraum"
+
+
+def test_command_reads_all_rows_in_a_fixed_number_of_queries(
+    world, tmp_path, django_assert_max_num_queries
+):
+    """Fifty clients with households and managers cost what two do: no query per row."""
+    for number in range(50):
+        ClientFactory(
+            municipality=world.town,
+            manager=world.owner,
+            household=HouseholdFactory(landkreis=world.landkreis),
+            aktenzeichen=f"VIELE-{number:02d}",
+        )
+
+    with django_assert_max_num_queries(3):
+        rows = rows_by_aktenzeichen(export(tmp_path, "--on", "01.06.2025"))
+
+    assert len(rows) == 52
+    assert rows["VIELE-07"]["Haushalt"].startswith("HH-")
+    assert rows["VIELE-07"]["Integrationsmanager:in"] == world.owner.get_full_name()
 
 
 def test_bad_on_date_is_refused(world, tmp_path):
