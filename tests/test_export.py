@@ -214,3 +214,21 @@ def test_download_needs_a_login(client, world):
     response = client.get(reverse("clients:export"))
 
     assert response.status_code == 302
+
+
+def test_download_of_a_name_search_keeps_the_lists_ranking(client, world):
+    for last_name, aktenzeichen in (("Hadad", "B"), ("Haddad", "C")):
+        ClientFactory(
+            municipality=world.town,
+            manager=world.owner,
+            last_name=last_name,
+            aktenzeichen=aktenzeichen,
+        )
+    client.force_login(world.owner)
+
+    response = client.get(reverse("clients:export"), {"suche": "Haddad"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Klienten"]
+    order = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    # The typed spelling first (both Haddad by name, then pk), the near spelling after.
+    assert order[-1] == "B" and set(order[:-1]) == {"C", world.client.aktenzeichen}

@@ -140,6 +140,7 @@ def large_book(header: xlsx.HeaderStyle = xlsx.HEADER) -> bytes:
     table.write_rows([(text, Decimal("1.50")) for text in FORMULA_LIKE])
     table.append([dt.date(2025, 1, 31), None])
     table.append([dt.datetime(2025, 1, 31, 14, 30), 7])
+    table.append([dt.datetime(2025, 1, 31, 13, 30, tzinfo=dt.UTC), None])
     book.save()
     return out.getvalue()
 
@@ -162,6 +163,7 @@ def test_a_large_table_is_the_same_table_as_a_small_one():
     assert sheet["A8"].value == dt.datetime(2025, 1, 31, 14, 30)
     assert sheet["A8"].number_format == "DD.MM.YYYY HH:MM"
     assert sheet["B8"].value == 7
+    assert sheet["A9"].value == dt.datetime(2025, 1, 31, 14, 30)  # 13:30 UTC is 14:30 in Berlin
     assert sheet.column_dimensions["A"].width == pytest.approx(20, abs=1)
     assert_printable(sheet, landscape=False)
 

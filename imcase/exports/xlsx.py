@@ -37,6 +37,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 import xlsxwriter
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
@@ -257,6 +258,8 @@ class LargeSheet:
             if isinstance(value, str):
                 worksheet.write_string(row, index, value)
             elif isinstance(value, dt.datetime):
+                if timezone.is_aware(value):  # Excel knows no time zones: Berlin time
+                    value = timezone.localtime(value).replace(tzinfo=None)
                 worksheet.write_datetime(row, index, value, self.datetime_format)
             elif isinstance(value, dt.date):
                 serial = value.toordinal() - _EXCEL_EPOCH
