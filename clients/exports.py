@@ -6,24 +6,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import IO, Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.exporter import export_queryset, write_clients_xlsx
+from clients.exporter import write_clients_xlsx
 from clients.forms.list import ClientFilterForm
-from clients.models import Client
 from clients.search import filter_clients
 from imcase.audit.models import AuditEntry
 from imcase.audit.services import record
 from imcase.exports.registry import Export, ExportParamsError, Progress, register_export
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Landkreis, Role
-
-PROGRESS_EVERY = 500
 
 
 @register_export
@@ -55,16 +51,8 @@ class ClientListExport(Export):
     def write(self, user, params: dict[str, Any], out: IO[bytes], progress: Progress) -> int:
         day = dt.date.fromisoformat(params["day"])
         clients, _form = filter_clients(user, params["filters"], day)
-        queryset = export_queryset(clients)
-        total = queryset.count()
-
-        def rows() -> Iterator[Client]:
-            for index, client in enumerate(queryset.iterator(chunk_size=2000), start=1):
-                if index % PROGRESS_EVERY == 0:
-                    progress(index, total)
-                yield client
-
-        count = write_clients_xlsx(rows(), day, out)
+        total = clients.count()
+        count = write_clients_xlsx(clients, day, out, progress=lambda done: progress(done, total))
         landkreis = Landkreis.objects.get(pk=scope_for(user).landkreis_id)
         record(
             user,

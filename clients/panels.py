@@ -43,7 +43,10 @@ def open_cases_per_vza(members) -> None:
 def team_caseload(request, scope):
     team = Team.objects.select_related("provider").get(pk=scope.team_id)
     clients = Client.objects.visible_to(request.user)
-    open_clients = clients.filter(OPEN)
+    # Both counts in one pass over the region's open cases (25,000 in a large Kreis).
+    counts = clients.filter(OPEN).aggregate(
+        open_count=Count("pk"), unassigned=Count("pk", filter=Q(manager=None))
+    )
     # All open cases of each member (a count, no person data), so assignments balance load.
     members = list(
         StaffMember.objects.filter(team=team, user__isnull=False, user__is_active=True)
@@ -57,8 +60,8 @@ def team_caseload(request, scope):
     return "clients/panels/team_lead.html", {
         "team": team,
         "members": members,
-        "client_count": open_clients.count(),
-        "unassigned_count": open_clients.filter(manager=None).count(),
+        "client_count": counts["open_count"],
+        "unassigned_count": counts["unassigned"],
         "pending_extensions": WindowExtension.objects.filter(
             decision=WindowExtension.Decision.PENDING, client__in=clients
         )

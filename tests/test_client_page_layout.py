@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients import client_page
-from clients.models import Consultation, Referral, RegularService
+from clients.models import Consultation, Referral, RegularService, Topic
 from clients.services import ConsultationInput, ReferralInput, log_consultation, refresh_window
 from clients.timeline import PER_PAGE, page_of_contact
 from imcase.audit.models import AuditEntry
+from tests.factories import ClientFactory, HouseholdFactory
 
 # Dates here are counted from the clock's today, so the tests run on tests.factories.TODAY.
 pytestmark = pytest.mark.today
@@ -184,6 +185,62 @@ def test_page_of_contact_counts_newer_contacts_of_the_same_day(world):
     assert Consultation.objects.filter(date=same_day.date).count() == 2
     assert page_of_contact(world.owner, world.client, same_day) == 1
     assert page_of_contact(world.owner, world.client, world.contacts[19]) == 2
+
+
+def test_a_client_with_a_hundred_contacts_gets_a_page_under_60_kb_in_bounded_queries(
+    client, world, django_assert_max_num_queries
+):
+    """The page of the client with the most contacts (issue 14: 161 KB before) stays small: the
+    timeline shows 20 contacts, every further one is a link away, and neither the size nor the
+    number of queries grows with the history."""
+    topics = list(Topic.objects.all()[:3])
+    jobcenter = RegularService.objects.get(name="Jobcenter")
+    household = HouseholdFactory(landkreis=world.landkreis)
+    world.client.household = household
+    world.client.save()
+    partner = ClientFactory(
+        household=household,
+        municipality=world.town,
+        manager=world.owner,
+        last_name="Haddad",
+        assignment_date=world.client.assignment_date,
+    )
+    refresh_window(partner)
+    partner.save()
+    for day in range(25, 100):
+        log_consultation(
+            world.owner,
+            ConsultationInput(
+                clients=[world.client, partner],
+                date=days_ago(day + 1),
+                duration_minutes=45,
+                topics=topics,
+                # More than the demo's share (notes 30 %, referrals about a quarter).
+                referrals=[ReferralInput(service=jobcenter, note="Termin vereinbart")]
+                if day % 3 == 0
+                else [],
+                note="Antrag auf Leistungen besprochen, Unterlagen nachgereicht. " * 2
+                if day % 2 == 0
+                else "",
+            ),
+        )
+    client.force_login(world.owner)
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(detail_url(world))
+    queries = len(first.captured_queries)  # read now: the query log is a bounded deque
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Kontakte 1–20 von 100" in content
+    assert len(shown_contacts(content)) == PER_PAGE
+    assert len(response.content) < 60_000
+    # The full history stays reachable: the last page holds the oldest contacts.
+    last = client.get(detail_url(world, "?kontakte=5"))
+    assert "Kontakte 81–100 von 100" in last.content.decode()
+    assert len(last.content) < 60_000
+    assert queries < 40
+    with django_assert_max_num_queries(queries):
+        client.get(detail_url(world, "?kontakte=3"))
 
 
 # --- the actions at the top ------------------------------------------------------------------

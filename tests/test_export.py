@@ -14,7 +14,7 @@ from clients.exporter import HEADERS
 from clients.models import Client, WindowExtension
 from clients.services import refresh_window
 from imcase.audit.models import AuditEntry
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, HouseholdFactory
 
 REQUIRED = ["Aktenzeichen", "AGS", "Gemeinde", "Zuweisungsdatum", "Beratungsende", "Status"]
 
@@ -118,6 +118,26 @@ def test_client_without_window_is_exported_with_empty_end(world, tmp_path):
     assert row["Status"] == "ohne Beratungszeitraum"
 
 
+def test_command_reads_all_rows_in_a_fixed_number_of_queries(
+    world, tmp_path, django_assert_max_num_queries
+):
+    """Fifty clients with households and managers cost what two do: no query per row."""
+    for number in range(50):
+        ClientFactory(
+            municipality=world.town,
+            manager=world.owner,
+            household=HouseholdFactory(landkreis=world.landkreis),
+            aktenzeichen=f"VIELE-{number:02d}",
+        )
+
+    with django_assert_max_num_queries(3):
+        rows = rows_by_aktenzeichen(export(tmp_path, "--on", "01.06.2025"))
+
+    assert len(rows) == 52
+    assert rows["VIELE-07"]["Haushalt"].startswith("HH-")
+    assert rows["VIELE-07"]["Integrationsmanager:in"] == world.owner.get_full_name()
+
+
 def test_bad_on_date_is_refused(world, tmp_path):
     with pytest.raises(CommandError, match="kein gültiges Datum"):
         export(tmp_path, "--on", "31.02.2025")
@@ -194,3 +214,21 @@ def test_download_needs_a_login(client, world):
     response = client.get(reverse("clients:export"))
 
     assert response.status_code == 302
+
+
+def test_download_of_a_name_search_keeps_the_lists_ranking(client, world):
+    for last_name, aktenzeichen in (("Hadad", "B"), ("Haddad", "C")):
+        ClientFactory(
+            municipality=world.town,
+            manager=world.owner,
+            last_name=last_name,
+            aktenzeichen=aktenzeichen,
+        )
+    client.force_login(world.owner)
+
+    response = client.get(reverse("clients:export"), {"suche": "Haddad"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Klienten"]
+    order = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    # The typed spelling first (both Haddad by name, then pk), the near spelling after.
+    assert order[-1] == "B" and set(order[:-1]) == {"C", world.client.aktenzeichen}

@@ -5,8 +5,11 @@ or late and can reopen one. Names are visible to that municipality and the offic
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -440,4 +443,123 @@ def test_every_list_view_is_a_404_outside_the_municipality_and_its_office(
 
     assert response.status_code == 404
     assert not sent.entries.filter(struck=True).exists()
+    assert "Haddad" not in response.content.decode()
+
+
+# --- a long list: pages and search (issue 14: 6,442 persons on one page took a second) -------
+
+
+def add_persons(person_list: PersonList, count: int) -> None:
+    ListEntry.objects.bulk_create(
+        ListEntry(
+            person_list=person_list,
+            last_name=f"Muster{number:03d}",
+            first_name="Sami",
+            birth_date=dt.date(1990, 1, 1),
+            aktenzeichen=f"LANG-{number:03d}",
+            assignment_date=dt.date(2021, 3, 1),
+            arrival_kind="zuweisung",
+        )
+        for number in range(count)
+    )
+
+
+def shown_entries(html: str) -> int:
+    return html.count('<tr id="eintrag-')
+
+
+def test_a_long_list_shows_fifty_persons_a_page_and_every_page_is_a_link_away(world, sent):
+    add_persons(sent, 120)
+    user = http(world.municipality_user)
+
+    first = user.get(list_url(sent)).content.decode()
+    last = user.get(list_url(sent) + "?seite=3").content.decode()
+
+    assert shown_entries(first) == 50
+    assert "123 Personen auf der Liste, angezeigt 1–50" in first
+    assert "Seite 1 von 3" in first and "?seite=2" in first
+    assert shown_entries(last) == 23
+    # The totals are the whole list's, not the page's.
+    assert "Es zählen 123 Personen" in first and "Es zählen 123 Personen" in last
+
+
+def test_the_list_finds_persons_by_name_or_aktenzeichen(world, sent):
+    add_persons(sent, 60)
+    user = http(world.municipality_user)
+
+    by_name = user.get(list_url(sent), {"suche": "haddad yusuf"}).content.decode()
+    by_aktenzeichen = user.get(list_url(sent), {"suche": "LANG-007"}).content.decode()
+    nobody = user.get(list_url(sent), {"suche": "Niemand"}).content.decode()
+
+    assert shown_entries(by_name) == 1 and "Haddad, Yusuf" in by_name
+    assert "1 Treffer für „haddad yusuf“" in by_name
+    assert shown_entries(by_aktenzeichen) == 1 and "Muster007, Sami" in by_aktenzeichen
+    assert shown_entries(nobody) == 0 and "Niemand auf der Liste passt zur Suche." in nobody
+
+
+def test_a_list_page_costs_the_same_queries_for_three_persons_and_for_three_hundred(
+    world, sent, django_assert_max_num_queries
+):
+    user = http(world.municipality_user)
+    user.get(list_url(sent))  # the session and the first request's one-offs
+    with CaptureQueriesContext(connection) as short:
+        assert user.get(list_url(sent)).status_code == 200
+    add_persons(sent, 300)
+
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        assert shown_entries(user.get(list_url(sent)).content.decode()) == 50
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        user.get(list_url(sent), {"suche": "Muster", "seite": "4"})
+
+
+def test_the_list_stacks_on_a_phone_with_every_cell_labelled(world, sent):
+    html = http(world.municipality_user).get(list_url(sent)).content.decode()
+
+    assert 'class="table table-sm table-striped align-middle table-stack"' in html
+    cells = re.findall(r"<td( [^>]*)?>", html.split("<tbody>", 1)[1].split("</tbody>", 1)[0])
+    assert cells and all("data-label=" in attributes for attributes in cells)
+
+
+def test_striking_on_a_later_page_returns_to_that_page_and_search(world, sent):
+    add_persons(sent, 60)
+    user = http(world.municipality_user)
+    person = entry(sent, "Yusuf")
+    page = user.get(list_url(sent), {"suche": "Yusuf", "seite": "1"}).content.decode()
+    strike_url = list_url(sent, "strike", person.pk) + "?suche=Yusuf&seite=1"
+    assert strike_url.replace("&", "&amp;") in page
+
+    response = user.post(strike_url, {"version": sent.version, "reason": "verstorben"})
+
+    assert response.status_code == 302
+    assert response.url == list_url(sent) + "?suche=Yusuf&seite=1"
+
+
+def test_the_child_form_offers_the_parents_shown_and_accepts_one_from_another_page(world, sent):
+    add_persons(sent, 60)
+    user = http(world.municipality_user)
+
+    html = user.get(list_url(sent), {"suche": "Abdi"}).content.decode()
+    parent_select = html.split('name="parent"', 1)[1].split("</select>", 1)[0]
+    assert parent_select.count("<option") == 2  # "bitte wählen" and Abdi
+    far_away = sent.entries.get(aktenzeichen="LANG-059")
+    response = user.post(
+        list_url(sent, "child_add"),
+        {
+            "version": sent.version,
+            "parent": far_away.pk,
+            "last_name": "Muster059",
+            "first_name": "Lina",
+            "birth_date": "2022-08-09",
+        },
+    )
+    assert response.status_code == 302
+    assert entry(sent, "Lina").parent == far_away
+
+
+def test_a_search_on_a_foreign_list_is_a_404(world, funding, sent):
+    user = persona(world, funding, "other_municipality")
+
+    response = http(user).get(list_url(sent), {"suche": "Haddad"})
+
+    assert response.status_code == 404
     assert "Haddad" not in response.content.decode()

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from clients.exporter import write_clients_xlsx
+from clients.models import Client
 from funding.exports.allocation import OverviewRow, write_overview_xlsx, write_sheet_xlsx
 from funding.models import Allocation
 from funding.services import population as population_services
@@ -70,7 +71,8 @@ def assert_literal(content: bytes, text: str) -> None:
 def assert_printable(sheet, *, landscape: bool, title_rows: str | None = "$1:$1") -> None:
     assert sheet.page_setup.orientation == ("landscape" if landscape else "portrait")
     assert sheet.page_setup.paperSize == 9  # A4
-    assert sheet.page_setup.fitToWidth == 1
+    # One page wide: 1 is the file format's default, which XlsxWriter leaves out (None).
+    assert sheet.page_setup.fitToWidth in (1, None)
     assert sheet.page_setup.fitToHeight == 0
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == title_rows
@@ -127,6 +129,54 @@ def test_a_narrow_sheet_prints_upright_and_a_wide_one_across():
     assert_printable(read["quer"], landscape=True, title_rows=None)
 
 
+def large_book(header: xlsx.HeaderStyle = xlsx.HEADER) -> bytes:
+    out = io.BytesIO()
+    book = xlsx.LargeSpreadsheet(out)
+    table = book.add_table(
+        "Tabelle",
+        [xlsx.Column("Text", 20), xlsx.Column("Betrag (EUR)", 14, xlsx.EURO_FORMAT)],
+        header=header,
+    )
+    table.write_rows([(text, Decimal("1.50")) for text in FORMULA_LIKE])
+    table.append([dt.date(2025, 1, 31), None])
+    table.append([dt.datetime(2025, 1, 31, 14, 30), 7])
+    table.append([dt.datetime(2025, 1, 31, 13, 30, tzinfo=dt.UTC), None])
+    book.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("text", FORMULA_LIKE)
+def test_a_large_table_writes_a_text_that_looks_like_a_formula_as_text(text):
+    assert_literal(large_book(), text)
+
+
+def test_a_large_table_is_the_same_table_as_a_small_one():
+    sheet = workbook(large_book())["Tabelle"]
+
+    assert [cell.value for cell in sheet[1]] == ["Text", "Betrag (EUR)"]
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+    assert sheet["B2"].value == 1.5 and sheet["B2"].number_format == "#,##0.00"
+    assert sheet["A2"].number_format == "General"
+    assert sheet["A7"].value == dt.datetime(2025, 1, 31)
+    assert sheet["A7"].number_format == "DD.MM.YYYY"
+    assert sheet["B7"].value is None and sheet["B7"].number_format == "General"
+    assert sheet["A8"].value == dt.datetime(2025, 1, 31, 14, 30)
+    assert sheet["A8"].number_format == "DD.MM.YYYY HH:MM"
+    assert sheet["B8"].value == 7
+    assert sheet["A9"].value == dt.datetime(2025, 1, 31, 14, 30)  # 13:30 UTC is 14:30 in Berlin
+    assert sheet.column_dimensions["A"].width == pytest.approx(20, abs=1)
+    assert_printable(sheet, landscape=False)
+
+
+def test_a_large_table_takes_the_header_style_of_its_table():
+    header = xlsx.HeaderStyle(fill=xlsx.MARKED_FILL, alignment=xlsx.WRAP)
+
+    cell = workbook(large_book(header))["Tabelle"]["A1"]
+
+    assert cell.font.bold and cell.alignment.wrap_text and cell.alignment.vertical == "top"
+    assert cell.fill.fgColor.rgb.endswith("FCE4D6")
+
+
 # --- client list ---------------------------------------------------------------------------
 
 
@@ -143,7 +193,7 @@ def test_client_export_writes_a_name_that_looks_like_a_formula_as_text(world, tm
 
 def test_client_export_prints_across_one_page_wide_with_the_header_on_every_page(world):
     out = io.BytesIO()
-    write_clients_xlsx([world.client], dt.date(2025, 6, 1), out)
+    write_clients_xlsx(Client.objects.filter(pk=world.client.pk), dt.date(2025, 6, 1), out)
 
     assert_printable(workbook(out.getvalue())["Klienten"], landscape=True)
 

@@ -32,6 +32,18 @@ CLOSED_WINDOW_LABEL = "Fall abgeschlossen"
 NO_WINDOW_LABEL = "ohne Beratungszeitraum"
 
 
+def window_label(
+    status: str, window_start: dt.date | None, window_extended: bool, day: dt.date
+) -> str:
+    """The window's state in German on ``day``, from a client's stored fields (so a list of
+    plain rows needs no model instances); ``Client.window_label`` is the same."""
+    if status == Client.Status.CLOSED:
+        return CLOSED_WINDOW_LABEL
+    if window_start is None:
+        return NO_WINDOW_LABEL
+    return Window(window_start, window_extended).status_on(day).label
+
+
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user) -> ClientQuerySet:
         """The only entry point for person-level data: what this user may see in person."""
@@ -231,10 +243,7 @@ class Client(Versioned, models.Model):
 
     def window_label(self, day: dt.date) -> str:
         """The window's state in German, as lists, exports and the client page show it."""
-        if self.status == self.Status.CLOSED:
-            return CLOSED_WINDOW_LABEL
-        status = self.window_status(day)
-        return status.label if status else NO_WINDOW_LABEL
+        return window_label(self.status, self.window_start, self.window_extended, day)
 
     @property
     def full_name(self) -> str:

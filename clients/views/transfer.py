@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from clients.exporter import CONTENT_TYPE, export_queryset, write_clients_xlsx
+from clients.exporter import CONTENT_TYPE, write_clients_xlsx
 from clients.forms.transfer import ImportForm
 from clients.import_jobs import (
     ImportUnavailable,
@@ -163,7 +163,7 @@ def export_download(request):
     today = timezone.localdate()
     clients, _form = filter_clients(request.user, request.GET, today)
     buffer = io.BytesIO()
-    count = write_clients_xlsx(export_queryset(clients), today, buffer)
+    count = write_clients_xlsx(clients, today, buffer)
     landkreis = Landkreis.objects.get(pk=scope.landkreis_id)
     filters = {key: value for key, value in request.GET.items() if key != "seite" and value}
     record(

@@ -14,6 +14,12 @@ portrait page, and a footer with the sheet name and "Seite x von y".
 Every string is stored as text, never as a formula: a name such as ``=HYPERLINK(…)`` typed into
 a form comes back out of the file as those characters, not as a link or a computation.
 
+A list of tens of thousands of rows (the client export) goes through ``LargeSpreadsheet``: the
+same tables (header, widths, number formats, frozen header, print set-up, text never a formula)
+written by XlsxWriter's constant-memory mode, which needs half of openpyxl's time per cell
+(50,000 × 19 cells: 6.0 s against 13.0 s, both about 90 MB; see the README's "Export"). It
+offers tables only; covers and cells styled one by one stay with ``Spreadsheet``.
+
 Usage::
 
     book = Spreadsheet()
@@ -30,6 +36,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
+import xlsxwriter
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
@@ -223,6 +231,137 @@ class Spreadsheet:
 
     def save(self, out: IO[bytes] | str) -> None:
         self.workbook.save(out)
+
+
+# Excel's day 0 (1899-12-30, so that 1900-03-01 is 61 as in Excel): a date is its day count.
+_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
+
+
+class LargeSheet:
+    """One table of a ``LargeSpreadsheet``, written row by row (a row cannot be revisited)."""
+
+    def __init__(self, book: LargeSpreadsheet, worksheet, formats: Sequence[str | None]) -> None:
+        self.book = book
+        self.worksheet = worksheet
+        self.formats = [book.format(number_format) for number_format in formats]
+        self.date_format = book.format(DATE_FORMAT)
+        self.datetime_format = book.format(DATETIME_FORMAT)
+        self.next_row = 0
+
+    def append(self, values: Iterable[Any] = ()) -> None:
+        """One row; a value takes its column's format, a date the German date format, a string
+        is always text and an empty value leaves the cell out."""
+        worksheet, row, formats = self.worksheet, self.next_row, self.formats
+        for index, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                worksheet.write_string(row, index, value)
+            elif isinstance(value, dt.datetime):
+                if timezone.is_aware(value):  # Excel knows no time zones: Berlin time
+                    value = timezone.localtime(value).replace(tzinfo=None)
+                worksheet.write_datetime(row, index, value, self.datetime_format)
+            elif isinstance(value, dt.date):
+                serial = value.toordinal() - _EXCEL_EPOCH
+                worksheet.write_number(row, index, serial, self.date_format)
+            elif isinstance(value, bool):
+                worksheet.write_boolean(row, index, value)
+            else:
+                number_format = formats[index] if index < len(formats) else None
+                worksheet.write_number(row, index, value, number_format)
+        self.next_row += 1
+
+    def write_rows(self, rows: Iterable[Sequence[Any]]) -> int:
+        """Append every row of ``rows`` (consumed once, so a generator streams); returns the
+        count."""
+        count = 0
+        for row in rows:
+            self.append(row)
+            count += 1
+        return count
+
+
+class LargeSpreadsheet:
+    """An XLSX file of big tables, streamed to ``out`` (a path or a binary file) by XlsxWriter
+    in constant-memory mode: each row goes to a temporary file as soon as it is complete, so
+    the memory stays flat however long the list. ``save()`` assembles the file."""
+
+    def __init__(self, out: IO[bytes] | str) -> None:
+        self.workbook = xlsxwriter.Workbook(
+            out,
+            {
+                "constant_memory": True,
+                # A string is text, whatever it looks like: no formulas, numbers or links.
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        self._formats: dict[tuple, Any] = {}
+
+    def format(self, number_format: str | None = None, **properties: Any):
+        """A cell format, made once per combination (XlsxWriter keeps them in the workbook)."""
+        if number_format:
+            properties["num_format"] = number_format
+        if not properties:
+            return None
+        key = tuple(sorted(properties.items()))
+        if key not in self._formats:
+            self._formats[key] = self.workbook.add_format(properties)
+        return self._formats[key]
+
+    def add_table(
+        self,
+        title: str,
+        columns: Sequence[Column],
+        *,
+        header: HeaderStyle = HEADER,
+        landscape: bool | None = None,
+    ) -> LargeSheet:
+        """A table like ``Spreadsheet.add_table``: its header row is written already, frozen
+        and repeated on every printed page."""
+        worksheet = self.workbook.add_worksheet(title)
+        widths = [column.width for column in columns]
+        for index, width in enumerate(widths):
+            worksheet.set_column(index, index, width)
+        worksheet.freeze_panes(1, 0)
+        worksheet.set_paper(9)  # A4
+        if landscape is None:
+            landscape = sum(widths) > PORTRAIT_WIDTH
+        if landscape:
+            worksheet.set_landscape()
+        else:
+            worksheet.set_portrait()
+        worksheet.fit_to_pages(1, 0)
+        worksheet.repeat_rows(0)
+        worksheet.set_footer(f"&L{FOOTER_LEFT}&R{FOOTER_RIGHT}")
+        header_format = self.format(**_header_properties(header))
+        for index, column in enumerate(columns):
+            worksheet.write_string(0, index, column.header, header_format)
+        sheet = LargeSheet(self, worksheet, [column.number_format for column in columns])
+        sheet.next_row = 1
+        return sheet
+
+    def save(self) -> None:
+        self.workbook.close()
+
+
+def _header_properties(header: HeaderStyle) -> dict[str, Any]:
+    """The header style (openpyxl objects) as XlsxWriter format properties."""
+    properties: dict[str, Any] = {}
+    if header.font is not None and header.font.bold:
+        properties["bold"] = True
+    if header.fill is not None and header.fill.fgColor is not None:
+        properties["pattern"] = 1
+        properties["bg_color"] = "#" + str(header.fill.fgColor.rgb)[-6:]
+    if header.alignment is not None:
+        if header.alignment.wrap_text:
+            properties["text_wrap"] = True
+        if header.alignment.vertical:
+            properties["valign"] = header.alignment.vertical
+        if header.alignment.horizontal:
+            properties["align"] = header.alignment.horizontal
+    return properties
 
 
 def _print_setup(worksheet, *, landscape: bool, title_rows: str | None) -> None:

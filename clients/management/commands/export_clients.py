@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from clients.exporter import HEADERS, export_queryset, write_clients_xlsx
+from clients.exporter import HEADERS, write_clients_xlsx
 from clients.models import Client
 from imcase.counted import counted
 from imcase.dates import german_date
@@ -40,9 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, xlsx: str, on: str | None, **options):
         day = parse_day(on) if on else timezone.localdate()
         try:
-            count = write_clients_xlsx(
-                export_queryset(Client.objects.order_by("aktenzeichen", "pk")), day, xlsx
-            )
+            count = write_clients_xlsx(Client.objects.order_by("aktenzeichen", "pk"), day, xlsx)
         except OSError as error:
             raise CommandError(
                 f"Die Datei {xlsx} kann nicht geschrieben werden: {error.strerror}."
