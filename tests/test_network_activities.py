@@ -300,3 +300,20 @@ def test_the_list_filters_by_year_and_kind_and_sums_without_withdrawn(year_of_ne
     assert [a.kind for a in response.context["activities"]] == ["ehrenamt"]
     response = client.get(reverse("clients:network"), {"jahr": 2024}, secure=True)
     assert [a.date for a in response.context["activities"]] == [dt.date(2024, 12, 31)]
+
+
+def test_the_2026_table_counts_network_work_in_the_staff_figures(year_of_network_work):
+    from reporting.kennzahlen.registry import definition_for
+    from reporting.kennzahlen.table import compute_table
+
+    world = year_of_network_work
+    # The 2026 definition's figures applied to this fixture's year (2025).
+    table = compute_table(world.landkreis, YEAR, definition=definition_for(2026))
+    ours, theirs = f"p{world.provider.pk}", f"p{world.other_provider.pk}"
+    assert table.value("P05", "Runder Tisch", ours) == 1
+    assert table.value("P05", "Kooperationstreffen", theirs) == 1
+    assert table.value("P05", "insgesamt") == 3
+    assert table.value("P06", "insgesamt", ours) == Decimal("3.50")  # 210 minutes
+    assert table.value("P06", "insgesamt") == Decimal("4.25")  # 255 minutes, no withdrawn one
+    personal = next(s for s in table.sections if s.group.key == "personal")
+    assert [line.figure.id for line in personal.lines][-1] == "P06"

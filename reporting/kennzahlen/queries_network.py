@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 
 from clients.models import NetworkActivity, NetworkActivityKind
 from reporting.kennzahlen.queries import PROVIDER, Measure, Period, count_rows, run, staff_vza
@@ -195,3 +195,10 @@ def network_by_kind(period: Period) -> list[KindLine]:
         )
         for value, label in NetworkActivityKind.choices
     ]
+
+
+def network_hours_by_kind(period: Period) -> Measure:
+    """Hours of network work per kind (minutes ÷ 60, two places in the table)."""
+    rows = network_activities_by_kind(period)
+    hours = Cast(_sum(), DecimalField(max_digits=14, decimal_places=4)) / Value(MINUTES_PER_HOUR)
+    return Measure(rows.rows, hours, rows.keys)

@@ -1,4 +1,5 @@
-"""Kennzahlentabelle from reporting year 2026: the 2023 table unchanged, plus the group "Wirkung".
+"""Kennzahlentabelle from reporting year 2026: the 2023 table unchanged, plus the group "Wirkung"
+and the network work (P05, P06) in the group "Personal".
 
 The Rechnungshof (Denkschrift 2022, Nr. 15) found the Land's indicators purely quantitative;
 the group "Wirkung" counts what changed for the people: language certificates, starts of work
@@ -11,10 +12,12 @@ and so is no figure of the table: see ``reporting/cohorts.py`` (dashboard and Ja
 
 from __future__ import annotations
 
+from clients.models.network import NetworkActivityKind
 from clients.models.outcome import CertificateLevel
+from reporting.kennzahlen import queries_network as qn
 from reporting.kennzahlen import queries_outcomes as qo
 from reporting.kennzahlen.definitions import v2023
-from reporting.kennzahlen.registry import Definition, Group, Kennzahl, register
+from reporting.kennzahlen.registry import Definition, Group, Kennzahl, Unit, register
 from reporting.kennzahlen.rows import OutcomeKinds, choices
 
 RECORDED = (
@@ -24,8 +27,35 @@ RECORDED = (
 
 GROUPS = (*v2023.GROUPS, Group("wirkung", "Wirkung"))
 
+NETWORK = (
+    "Netzwerkarbeit (Seite „Netzwerkarbeit“: Runder Tisch, Ehrenamtskoordination, "
+    "Informationsveranstaltung, Kooperationstreffen, andere), datiert im Jahr, nicht "
+    "zurückgenommen, beim Träger der erfassenden Person"
+)
+
 FIGURES = (
     *v2023.FIGURES,
+    Kennzahl(
+        "P05",
+        "Netzwerkarbeit: Aktivitäten nach Art",
+        "personal",
+        qn.network_activities_by_kind,
+        f"Anzahl der Aktivitäten der {NETWORK}.",
+        rows=choices(NetworkActivityKind),
+        total_label="insgesamt",
+    ),
+    Kennzahl(
+        "P06",
+        "Netzwerkarbeit: Stunden nach Art",
+        "personal",
+        qn.network_hours_by_kind,
+        f"Summe der Dauer (Minuten ÷ 60, zwei Nachkommastellen) der {NETWORK}. Ihr Anteil an "
+        "der dokumentierten Arbeitszeit (mit den Minuten der Kontakte wie K01) steht auf der "
+        "Übersicht und im Jahresbericht.",
+        rows=choices(NetworkActivityKind),
+        unit=Unit.VZA,
+        total_label="insgesamt",
+    ),
     Kennzahl(
         "W01",
         "Personen mit Sprachzertifikat nach höchstem Niveau",
