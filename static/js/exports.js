@@ -10,9 +10,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const message = box.querySelector("[data-export-message]");
   const download = box.querySelector("[data-export-download]");
   const reload = box.querySelector("[data-export-reload]");
-  let delay = 1000;
 
-  const show = (state) => {
+  window.imcasePoll(box.dataset.statusUrl, (state) => {
     bar.value = state.progress;
     bar.textContent = `${state.progress} %`;
     label.textContent = state.status_label;
@@ -26,29 +25,6 @@ document.addEventListener("DOMContentLoaded", () => {
     if (state.finished) {
       reload.classList.add("d-none");
     }
-  };
-
-  const poll = async () => {
-    try {
-      const response = await fetch(box.dataset.statusUrl, {
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-        cache: "no-store",
-      });
-      if (!response.ok) {
-        throw new Error(`HTTP ${response.status}`);
-      }
-      const state = await response.json();
-      show(state);
-      if (state.finished) {
-        return;
-      }
-      delay = 1000;
-    } catch (error) {
-      // Network trouble or a restart: try again, less often.
-      delay = Math.min(delay * 2, 15000);
-    }
-    window.setTimeout(poll, delay);
-  };
-  window.setTimeout(poll, delay);
+    return state.finished;
+  });
 });

@@ -25,3 +25,30 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Polls ``url`` for the state of a background job (JSON) and hands it to ``show`` until that
+// returns true; after network trouble or a restart it waits longer each time (at most 15 s).
+// The one polling loop of exports.js, imports.js and kennzahlen.js.
+window.imcasePoll = (url, show, interval = 1000) => {
+  let delay = interval;
+  const poll = async () => {
+    try {
+      const response = await fetch(url, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+      if (!response.ok) {
+        throw new Error(`HTTP ${response.status}`);
+      }
+      if (show(await response.json())) {
+        return;
+      }
+      delay = interval;
+    } catch (error) {
+      delay = Math.min(delay * 2, 15000);
+    }
+    window.setTimeout(poll, delay);
+  };
+  window.setTimeout(poll, delay);
+};

@@ -8,31 +8,12 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   const label = box.querySelector("[data-import-label]");
   const rows = box.querySelector("[data-import-rows]");
-  let delay = 1000;
-
-  const poll = async () => {
-    try {
-      const response = await fetch(box.dataset.statusUrl, {
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-        cache: "no-store",
-      });
-      if (!response.ok) {
-        throw new Error(`HTTP ${response.status}`);
-      }
-      const state = await response.json();
-      label.textContent = state.status_label;
-      rows.textContent = state.rows_read.toLocaleString("de-DE");
-      if (state.finished) {
-        window.location.reload();
-        return;
-      }
-      delay = 1000;
-    } catch (error) {
-      // Network trouble or a restart: try again, less often.
-      delay = Math.min(delay * 2, 15000);
+  window.imcasePoll(box.dataset.statusUrl, (state) => {
+    label.textContent = state.status_label;
+    rows.textContent = state.rows_read.toLocaleString("de-DE");
+    if (state.finished) {
+      window.location.reload();
     }
-    window.setTimeout(poll, delay);
-  };
-  window.setTimeout(poll, delay);
+    return state.finished;
+  });
 });

@@ -7,22 +7,12 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   const bar = box.querySelector("progress");
   const message = box.querySelector("[data-stand-message]");
-  let delay = 1500;
-
-  const poll = async () => {
-    try {
-      const response = await fetch(box.dataset.statusUrl, {
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-        cache: "no-store",
-      });
-      if (!response.ok) {
-        throw new Error(`HTTP ${response.status}`);
-      }
-      const state = await response.json();
+  window.imcasePoll(
+    box.dataset.statusUrl,
+    (state) => {
       if (state.current) {
         window.location.reload();
-        return;
+        return true;
       }
       if (bar) {
         bar.value = state.progress;
@@ -30,13 +20,10 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       if (state.status === "failed") {
         message.textContent = `Die Neuberechnung ist fehlgeschlagen: ${state.error}`;
-        return;
+        return true;
       }
-      delay = 1500;
-    } catch (error) {
-      delay = Math.min(delay * 2, 15000);
-    }
-    window.setTimeout(poll, delay);
-  };
-  window.setTimeout(poll, delay);
+      return false;
+    },
+    1500,
+  );
 });
