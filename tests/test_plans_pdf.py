@@ -67,6 +67,8 @@ def test_plan_pdf_holds_goals_steps_dates_and_the_arabic_name(plan, tmp_path):
     assert "Unterschrift Klient:in" in text
     assert "Unterschrift Integrationsmanager:in" in text
     assert contains_arabic(text, ARABIC_NAME)
+    # The shared page stylesheet (templates/_pdf_base.css) with this document's footer.
+    assert "Integrationsplan – vertraulich" in text and "Seite 1 von" in text
 
 
 def test_plan_pdf_renders_cyrillic_names(world, tmp_path):
