@@ -346,6 +346,7 @@ class Dashboard:
                 for name, line in rows
             ],
             visible_table=True,
+            extra={"wide": True},  # seven columns: the whole width, also on a laptop
             note=(
                 "Dokumentierte Arbeitszeit: Dauer der erfassten Netzwerkarbeit und der "
                 "geförderten Beratungskontakte; zurückgenommene Einträge zählen nicht. Die "

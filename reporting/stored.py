@@ -271,7 +271,7 @@ def _warm_office_dashboard(landkreis: Landkreis, today: dt.date) -> None:
 
 # --- The dashboard -------------------------------------------------------------------------------
 
-CHARTS_FORMAT = 1  # count up when the charts' structure changes, so old entries are not read
+CHARTS_FORMAT = 2  # count up when the charts' structure changes, so old entries are not read
 
 
 def _dashboard_key(board, today: dt.date, version: int) -> str:
