@@ -96,12 +96,16 @@ def _add_transmission() -> int:
             kind=Consent.Kind.JOBCENTER,
             given_on__lte=TRANSMISSION_DAY,
             revoked_on__isnull=True,
-            categories__contains=[str(ConsentCategory.WORK)],
         )
         .select_related("client__manager")
         .order_by("client__aktenzeichen", "pk")
     )
-    consent = consents.filter(client__manager__username=DEMO_MANAGER).first() or consents.first()
+    # Filtered in Python: the demo runs on SQLite, which has no JSON "contains" lookup.
+    with_work = [c for c in consents if str(ConsentCategory.WORK) in c.categories]
+    consent = next(
+        (c for c in with_work if c.client.manager and c.client.manager.username == DEMO_MANAGER),
+        with_work[0] if with_work else None,
+    )
     if consent is None:
         return 0
     with at(TRANSMISSION_DAY, 11), stable_codes("demo-jobcenter", [JobcenterTransmission]):
