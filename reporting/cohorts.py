@@ -86,10 +86,22 @@ class AddMonths(Func):
     output_field = DateField()
 
     def __init__(self, expression, months: int) -> None:
+        self.months = int(months)
         super().__init__(
             expression,
-            template=f"CAST(%(expressions)s + INTERVAL '{int(months)} months' AS date)",
+            template=f"CAST(%(expressions)s + INTERVAL '{self.months} months' AS date)",
         )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # The demo's SQLite: date(d, '+N months') runs over into the next month (31.01. + 1 →
+        # 02./03.03.), so take the earlier of it and the target month's last day.
+        sql, params = compiler.compile(self.source_expressions[0])
+        months = self.months
+        clamped = (
+            f"MIN(date({sql}, '{months:+d} months'), "
+            f"date({sql}, 'start of month', '{months + 1:+d} months', '-1 day'))"
+        )
+        return clamped, (*params, *params)
 
 
 def _first_reached(outcome: Outcome) -> Subquery:

@@ -1,6 +1,7 @@
 """`make run` builds the demo on its embedded SQLite database (every other test runs on
-PostgreSQL): the whole build, with a small Kreis, in a process of its own — so a query only
-PostgreSQL understands cannot slip into the demo unnoticed."""
+PostgreSQL): the whole build, with a small Kreis, in a process of its own, then the main pages
+of each demo login and the cohorts' month arithmetic on SQLite — so a query only PostgreSQL
+understands cannot slip into the demo unnoticed."""
 
 from __future__ import annotations
 
@@ -44,3 +45,10 @@ def test_the_demo_builds_on_sqlite_and_a_second_run_writes_nothing(tmp_path):
     second = _run("seed_demo", "--clients", "150", env=env)
     assert second.returncode == 0, second.stderr[-3000:]
     assert "0 neu angelegt" in second.stdout
+
+    script = (REPO / "tests" / "demo_sqlite_pages.py").read_text()
+    pages = _run("shell", "-c", script, env=env)
+    assert pages.returncode == 0, pages.stderr[-3000:]
+    checks = [line for line in pages.stdout.splitlines() if line.startswith(("months", "page"))]
+    assert len(checks) >= 17, pages.stdout
+    assert all(line.endswith(" ok") for line in checks), pages.stdout
