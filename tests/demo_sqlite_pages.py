@@ -1,4 +1,4 @@
-"""Run by tests/test_demo_sqlite.py inside ``manage.py shell`` on the demo's SQLite database:
+"""Run by tests/test_demo_funding.py inside ``manage.py shell`` on the demo's SQLite database:
 the main pages of each demo login answer 200, and the cohorts' month arithmetic on SQLite
 agrees with the Python rule. Prints one line per check."""
 

@@ -385,6 +385,16 @@ def test_the_demo_runs_on_sqlite_and_its_search_finds_the_variants(tmp_path):
     assert result["lists"] == ["sent", "submitted"]
     assert result["years"] == [2025, 2026, 2027]
     assert result["rp_submissions"] == [2025]
+
+    # The main pages of each login, and the cohorts' month arithmetic, on SQLite.
+    script = (ROOT / "tests" / "demo_sqlite_pages.py").read_text()
+    checks = [
+        line
+        for line in manage("shell", "-c", script).splitlines()
+        if line.startswith(("months", "page"))
+    ]
+    assert len(checks) >= 17, checks
+    assert all(line.endswith(" ok") for line in checks), checks
     # the latest assignment list, imported and not yet assigned, on the team lead's home
     assert result["unassigned"] == 6 and result["team_lead_home"]
     # the pages as the demo logins see them: the bell's badge counts open alerts
