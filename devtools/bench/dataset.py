@@ -29,6 +29,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any
 
 from django.db import connections, models, transaction
@@ -121,21 +122,12 @@ def copy_bulk_create(queryset: QuerySet, objs, batch_size=None, **kwargs):
     for obj, key in zip(missing, reserve_ids(model, len(missing), using), strict=True):
         setattr(obj, pk.attname, key)
     fields = model._meta.concrete_fields
-    plain = [_is_plain(field) for field in fields]
+    read, columns = row_reader(fields, connection)
 
     def prepared(obj):
-        row = []
-        for field, is_plain in zip(fields, plain, strict=True):
-            if is_plain:
-                value = getattr(obj, field.attname)
-                if type(value) in PLAIN_TYPES:
-                    row.append(value)
-                    continue
-            else:
-                value = field.pre_save(obj, True)
-            if hasattr(value, "resolve_expression"):
-                raise _NotCopyable
-            row.append(field.get_db_prep_save(value, connection))
+        row = read(obj)
+        if any(hasattr(value, "resolve_expression") for value in row):
+            raise _NotCopyable
         return row
 
     try:
@@ -143,7 +135,7 @@ def copy_bulk_create(queryset: QuerySet, objs, batch_size=None, **kwargs):
     except _NotCopyable:
         return _original_bulk_create(queryset, objs, batch_size=batch_size, **kwargs)
     with transaction.atomic(using=using, savepoint=False):
-        copy_rows(model._meta.db_table, [f.column for f in fields], rows, using)
+        copy_rows(model._meta.db_table, columns, rows, using)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
@@ -174,6 +166,39 @@ def _is_plain(field: models.Field) -> bool:
         | models.DateField
         | models.UUIDField,
     )
+
+
+def row_reader(fields, connection):
+    """A function that reads one row of ``fields`` off an object, values as an INSERT would
+    write them, and the columns in the order of its values: the plain fields first, all at
+    once (``attrgetter``), then the rest through their ``pre_save`` and
+    ``get_db_prep_save``."""
+    plain = [f for f in fields if _is_plain(f)]
+    other = [f for f in fields if not _is_plain(f)]
+    getter = _getter([f.attname for f in plain])
+
+    def read(obj) -> list:
+        values = getter(obj)
+        if PLAIN_TYPES.issuperset(map(type, values)):
+            row = list(values)
+        else:
+            row = [
+                value if type(value) in PLAIN_TYPES else f.get_db_prep_save(value, connection)
+                for f, value in zip(plain, values, strict=True)
+            ]
+        for field in other:
+            row.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+        return row
+
+    return read, [f.column for f in plain + other]
+
+
+def _getter(names: list[str]):
+    if not names:
+        return lambda obj: ()
+    if len(names) == 1:
+        return lambda obj: (getattr(obj, names[0]),)
+    return attrgetter(*names)
 
 
 class _NotCopyable(Exception):
@@ -249,32 +274,25 @@ def copy_history(
     """The first history entry ("+") of each instance, as simple_history's
     ``bulk_history_create`` writes it, without a model instance per entry."""
     connection = connections[using]
-    tracked = {f.attname for f in history_model.tracked_fields}
+    tracked_names = {f.attname for f in history_model.tracked_fields}
     fields = history_model._meta.concrete_fields
-    defaults = {
-        f.attname: f.get_db_prep_save(f.get_default(), connection)
-        for f in fields
-        if f.attname not in tracked
-    }
-    tracked_fields = [f for f in fields if f.attname in tracked]
+    read, columns = row_reader([f for f in fields if f.attname in tracked_names], connection)
+    own = ["history_id", "history_date", "history_user", "history_change_reason", "history_type"]
+    columns += [history_model._meta.get_field(name).column for name in own]
+    rest = [
+        f for f in fields if f.attname not in tracked_names and f.name not in own
+    ]  # e.g. the snapshot fields of a contact's version, at their defaults
+    columns += [f.column for f in rest]
+    defaults = [f.get_db_prep_save(f.get_default(), connection) for f in rest]
 
     def rows() -> Iterator[list]:
         for instance, key, date, user in zip(instances, keys, dates, users, strict=True):
-            values = dict(defaults)
-            for field in tracked_fields:
-                values[field.attname] = field.get_db_prep_save(
-                    getattr(instance, field.attname), connection
-                )
-            values.update(
-                history_id=key,
-                history_date=date,
-                history_user_id=user,
-                history_change_reason="",
-                history_type="+",
-            )
-            yield [values[f.attname] for f in fields]
+            row = read(instance)
+            row += (key, date, user, "", "+")
+            row += defaults
+            yield row
 
-    return copy_rows(history_model._meta.db_table, [f.column for f in fields], rows(), using)
+    return copy_rows(history_model._meta.db_table, columns, rows(), using)
 
 
 # --- switching it on ----------------------------------------------------------------------
