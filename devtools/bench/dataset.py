@@ -25,6 +25,7 @@ The seed, the order of the writes and therefore every row are the same as ``buil
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -295,13 +296,26 @@ def copy_history(
     return copy_rows(history_model._meta.db_table, columns, rows(), using)
 
 
+def analyze_own_tables(using: str = "default") -> None:
+    """ANALYZE the tables of this database only. A bare ANALYZE also analyzes the catalogs
+    shared by all databases of the server (``pg_authid``, …) and, inside the build's long
+    transaction, would keep them locked until the commit: every other ANALYZE on the server
+    (another bench, a test run) would wait for the whole build."""
+    connection = connections[using]
+    tables = connection.introspection.table_names()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+
+
 # --- switching it on ----------------------------------------------------------------------
 
 
 @contextmanager
 def bulk_loading(using: str = "default") -> Iterator[None]:
     """Within the surrounding transaction: bulk_create through COPY, the demo's consultation
-    buffer as tuples and, for a superuser, no foreign-key triggers."""
+    buffer as tuples, ANALYZE of this database's tables only and, for a superuser, no
+    foreign-key triggers."""
+    import devtools.demo as demo
     from devtools.demo.consultations import _Buffer
 
     connection = connections[using]
@@ -310,14 +324,16 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         superuser = bool(cursor.fetchone()[0])
         if superuser:
             cursor.execute("SET LOCAL session_replication_role = replica")
-    flush = _Buffer.flush
+    flush, analyze = _Buffer.flush, demo._analyze
     QuerySet.bulk_create = copy_bulk_create
     _Buffer.flush = flush_consultations
+    demo._analyze = analyze_own_tables
     try:
         yield
     finally:
         QuerySet.bulk_create = _original_bulk_create
         _Buffer.flush = flush
+        demo._analyze = analyze
         if superuser and connection.in_atomic_block and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")
@@ -332,8 +348,14 @@ def build_bench_kreis(
 
     per_year = CONTACTS_PER_YEAR if contacts_per_year is None else contacts_per_year
     started = time.monotonic()
+    # Millions of short-lived objects: the cycle collector would walk them over and over.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(200_000, 20, 100)
     # the e-mails of the services go out after the commit, which is this transaction's
     email = "django.core.mail.backends.dummy.EmailBackend"
-    with override_settings(EMAIL_BACKEND=email), transaction.atomic(), bulk_loading():
-        build_demo(clients=clients, seed=seed, stdout=stdout, contacts_per_year=per_year)
+    try:
+        with override_settings(EMAIL_BACKEND=email), transaction.atomic(), bulk_loading():
+            build_demo(clients=clients, seed=seed, stdout=stdout, contacts_per_year=per_year)
+    finally:
+        gc.set_threshold(*thresholds)
     return time.monotonic() - started
