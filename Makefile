@@ -3,7 +3,7 @@
 #   make run      demo server on http://127.0.0.1:8000/ (SQLite, no broker, demo data)
 #   make test     services + Debian test packages + ruff + lint-imports + pytest (PostgreSQL,
 #                 Redis), then the clock-following tests again as of LATER_DAYS
-#   make bench    performance benchmark against PostgreSQL (database imcase_bench)
+#   make bench    performance benchmark against PostgreSQL (database imcase_bench, BENCH_DB)
 #   make worker   Celery worker          make beat   Celery beat
 #   make lint     ruff check + format check + import contracts    make format   ruff fixes
 #   make clean    remove .venv, var/, staticfiles/
@@ -50,7 +50,7 @@ help:
 	@echo "  make run  SEED_ARGS='...'      Demo unter http://127.0.0.1:8000/"
 	@echo "  make test PYTEST_ARGS='-k x'   ruff + pytest (PostgreSQL, Redis, Chromium)"
 	@echo "  make test LATER_DAYS='...'     Tage der Zusatzläufe (leer: keine Zusatzläufe)"
-	@echo "  make bench BENCH_ARGS='...'    Benchmark gegen imcase_bench"
+	@echo "  make bench BENCH_ARGS='...'    Benchmark gegen imcase_bench (BENCH_DB=...)"
 
 # The tests that follow the clock (not browser, not pinned with @pytest.mark.today) once more
 # as of each day in LATER_DAYS, the days side by side (one database and Redis DB each; two
@@ -141,17 +141,20 @@ pytest-main: venv
 	echo "==> pytest: browser journeys"; cat var/pytest-browser.log; \
 	exit $$status
 
+# One database per size, built once and reused: imcase_bench (50,000 clients, the default) or
+# e.g. BENCH_DB=imcase_bench150 BENCH_ARGS='--clients 150000'. Load run: BENCH_ARGS='--load'.
+BENCH_DB ?= imcase_bench
 bench: services venv
 	@if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc \
-		"SELECT 1 FROM pg_database WHERE datname = 'imcase_bench'" | grep -q 1; then \
-		echo "==> creating database imcase_bench"; \
-		psql -h 127.0.0.1 -U postgres -d postgres -q -c 'CREATE DATABASE imcase_bench' 2>&1 \
+		"SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1; then \
+		echo "==> creating database $(BENCH_DB)"; \
+		psql -h 127.0.0.1 -U postgres -d postgres -q -c 'CREATE DATABASE $(BENCH_DB)' 2>&1 \
 			| grep -v 'already exists' || true; \
 	fi
-	@echo "==> migrate (imcase_bench)"
-	@$(TEST_ENV) DATABASE_URL=$(PG)/imcase_bench $(PY) manage.py migrate --noinput
+	@echo "==> migrate ($(BENCH_DB))"
+	@$(TEST_ENV) DATABASE_URL=$(PG)/$(BENCH_DB) $(PY) manage.py migrate --noinput
 	@echo "==> bench $(BENCH_ARGS)"
-	@$(TEST_ENV) DATABASE_URL=$(PG)/imcase_bench $(PY) manage.py bench $(BENCH_ARGS)
+	@$(TEST_ENV) DATABASE_URL=$(PG)/$(BENCH_DB) $(PY) manage.py bench $(BENCH_ARGS)
 
 worker: venv
 	@REDIS_URL='$(REDIS_URL)' DATABASE_URL='$(DATABASE_URL)' $(BIN)/celery -A imcase worker -l info

@@ -16,6 +16,7 @@ callable that is timed. ``manage.py bench`` runs every case (see ``run_cases``).
 from __future__ import annotations
 
 import math
+import re
 import statistics
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +32,8 @@ from django.test import Client as TestClient
 from django.test.utils import CaptureQueriesContext, override_settings
 
 BENCH_SUFFIX = "_bench"
+# imcase_bench, or one per size beside it: imcase_bench150 (150,000 clients)
+BENCH_NAME = re.compile(r"_bench\d*$")
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 # The demo logins of ``devtools.demo``, one per role.
@@ -87,9 +90,10 @@ def benchmark(name: str) -> Callable[[Callable[[], Callable[[], Any]]], Callable
 
 
 def ensure_bench_database(conn=connection) -> None:
-    """Refuse anything but a dedicated PostgreSQL database whose name ends in ``_bench``."""
+    """Refuse anything but a dedicated PostgreSQL database whose name ends in ``_bench`` (or
+    ``_bench`` and a number, one database per size: ``imcase_bench150``)."""
     name = str(conn.settings_dict.get("NAME") or "")
-    if conn.vendor != "postgresql" or not name.endswith(BENCH_SUFFIX) or name.startswith("test_"):
+    if conn.vendor != "postgresql" or not BENCH_NAME.search(name) or name.startswith("test_"):
         raise BenchError(
             "Der Benchmark läuft nur auf einer eigenen PostgreSQL-Datenbank, deren Name auf "
             f"„{BENCH_SUFFIX}“ endet (z. B. DATABASE_URL=postgres://postgres@127.0.0.1:5432/"
@@ -99,10 +103,9 @@ def ensure_bench_database(conn=connection) -> None:
 
 def ensure_data(clients: int, stdout=None, contacts_per_year: float | None = None) -> bool:
     """Build the demo Kreis with ``clients`` clients and a year of consultations unless it is
-    there; True if it was built or completed."""
+    there (with COPY, ``devtools.bench.dataset``); True if it was built or completed."""
     from clients.models import Client, Consultation
-    from devtools.demo import build_demo
-    from devtools.demo.consultations import CONTACTS_PER_YEAR
+    from devtools.bench.dataset import analyze_own_tables, build_bench_kreis
     from plans.models import Plan
 
     users = get_user_model().objects.filter(username__in=DEMO_USERS).count()
@@ -113,10 +116,8 @@ def ensure_data(clients: int, stdout=None, contacts_per_year: float | None = Non
         and Plan.objects.exists()
     ):
         return False
-    per_year = CONTACTS_PER_YEAR if contacts_per_year is None else contacts_per_year
-    build_demo(clients=clients, stdout=stdout, contacts_per_year=per_year)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk insert
+    build_bench_kreis(clients, stdout=stdout, contacts_per_year=contacts_per_year)
+    analyze_own_tables()  # fresh planner statistics after the bulk insert
     return True
 
 
