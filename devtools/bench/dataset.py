@@ -296,26 +296,14 @@ def copy_history(
     return copy_rows(history_model._meta.db_table, columns, rows(), using)
 
 
-def analyze_own_tables(using: str = "default") -> None:
-    """ANALYZE the tables of this database only. A bare ANALYZE also analyzes the catalogs
-    shared by all databases of the server (``pg_authid``, …) and, inside the build's long
-    transaction, would keep them locked until the commit: every other ANALYZE on the server
-    (another bench, a test run) would wait for the whole build."""
-    connection = connections[using]
-    tables = connection.introspection.table_names()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
-
-
 # --- switching it on ----------------------------------------------------------------------
 
 
 @contextmanager
 def bulk_loading(using: str = "default") -> Iterator[None]:
     """Within the surrounding transaction: bulk_create through COPY, the demo's consultation
-    buffer as tuples, ANALYZE of this database's tables only and, for a superuser, no
-    foreign-key triggers."""
-    import devtools.demo as demo
+    buffer as tuples and, for a superuser, no foreign-key triggers (the demo's ANALYZE
+    covers this database's tables only)."""
     from devtools.demo.consultations import _Buffer
 
     connection = connections[using]
@@ -324,16 +312,14 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         superuser = bool(cursor.fetchone()[0])
         if superuser:
             cursor.execute("SET LOCAL session_replication_role = replica")
-    flush, analyze = _Buffer.flush, demo._analyze
+    flush = _Buffer.flush
     QuerySet.bulk_create = copy_bulk_create
     _Buffer.flush = flush_consultations
-    demo._analyze = analyze_own_tables
     try:
         yield
     finally:
         QuerySet.bulk_create = _original_bulk_create
         _Buffer.flush = flush
-        demo._analyze = analyze
         if superuser and connection.in_atomic_block and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")

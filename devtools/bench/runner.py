@@ -105,7 +105,8 @@ def ensure_data(clients: int, stdout=None, contacts_per_year: float | None = Non
     """Build the demo Kreis with ``clients`` clients and a year of consultations unless it is
     there (with COPY, ``devtools.bench.dataset``); True if it was built or completed."""
     from clients.models import Client, Consultation
-    from devtools.bench.dataset import analyze_own_tables, build_bench_kreis
+    from devtools.bench.dataset import build_bench_kreis
+    from devtools.demo import analyze_tables
     from plans.models import Plan
 
     users = get_user_model().objects.filter(username__in=DEMO_USERS).count()
@@ -117,7 +118,7 @@ def ensure_data(clients: int, stdout=None, contacts_per_year: float | None = Non
     ):
         return False
     build_bench_kreis(clients, stdout=stdout, contacts_per_year=contacts_per_year)
-    analyze_own_tables()  # fresh planner statistics after the bulk insert
+    analyze_tables()  # fresh planner statistics after the bulk insert
     return True
 
 

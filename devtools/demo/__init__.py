@@ -99,7 +99,7 @@ def build_demo(
         summary.outcomes_created = build_demo_outcomes(seed)
         summary.created.update(add_jobcenter_consents(seed))
         summary.created["annual_report_text"] = build_annual_report_texts(kreis)
-        _analyze()
+        analyze_tables()
         complete_name_skeletons(kreis)
         summary.funding = build_demo_funding(kreis, org.users, seed)
         summary.created["imported"] = import_latest_list(kreis, org.users["koordination"], seed)
@@ -121,11 +121,15 @@ def build_demo(
     return summary
 
 
-def _analyze() -> None:
+def analyze_tables() -> None:
     """Fresh planner statistics on PostgreSQL after the bulk inserts, before the Kennzahlen and
     the nightly checks query them: with the statistics of the empty tables (a new database, a
     test) the planner picks nested loops that take minutes. ANALYZE counts the rows this
-    transaction inserted."""
+    transaction inserted. Only this database's tables: a bare ANALYZE also analyzes the catalogs
+    shared by all databases of the server (``pg_authid``, …) and, inside the build's long
+    transaction, would keep them locked until the commit, so every other ANALYZE on the server
+    (a test run, a bench) would wait for the whole build."""
     if connection.vendor == "postgresql":
+        tables = connection.introspection.table_names()
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))

@@ -83,7 +83,7 @@ class _Person:
     last_day: dt.date  # the last day an outcome may lie on
     provider_id: int
     manager_id: int
-    household_id: int | None
+    household: str  # the household's key, or "" (never a primary key: those differ per database)
     has_outcomes: bool
 
 
@@ -234,7 +234,7 @@ def _people(today: dt.date) -> list[_Person]:
             "window_end",
             "closed_on",
             "manager_id",
-            "household_id",
+            "household__key",
             "has_outcomes",
         )
     )
@@ -254,7 +254,7 @@ def _people(today: dt.date) -> list[_Person]:
                 last_day=last_day,
                 provider_id=provider_id,
                 manager_id=row["manager_id"],
-                household_id=row["household_id"],
+                household=row["household__key"] or "",
                 has_outcomes=row["has_outcomes"],
             )
         )
@@ -283,7 +283,7 @@ def _flat_days(seed: int, people: list[_Person]) -> dict[int, dt.date | None]:
     """One draw per household (a single person is his own): the day it moved, or None."""
     by_household: dict[object, list[_Person]] = {}
     for person in people:
-        by_household.setdefault(person.household_id or f"p{person.pk}", []).append(person)
+        by_household.setdefault(person.household or person.aktenzeichen, []).append(person)
     days: dict[int, dt.date | None] = {}
     for key, members in by_household.items():
         rng = random.Random(f"{seed}:flat:{key}")
