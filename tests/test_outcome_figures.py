@@ -129,7 +129,9 @@ def test_the_2023_definition_is_unchanged_and_2026_carries_it_plus_wirkung():
     assert "W01" not in old.by_id and "wirkung" not in {g.key for g in old.groups}
     assert new.figures[: len(old.figures)] == old.figures
     assert new.groups[: len(old.groups)] == old.groups
-    assert [f.id for f in new.figures[len(old.figures) :]] == ["W01", "W02", "W03", "W04", "W05"]
+    # added: the network work in the staff figures, and the group "Wirkung"
+    added = ["P05", "P06", "W01", "W02", "W03", "W04", "W05"]
+    assert [f.id for f in new.figures[len(old.figures) :]] == added
     assert all(not f.additive for f in new.figures if f.group == "wirkung")
 
 
