@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import docx
@@ -294,6 +295,11 @@ def test_the_list_filters_by_year_and_kind_and_sums_without_withdrawn(year_of_ne
     assert response.context["total_count"] == 2
     assert response.context["total_hours"] == "3,5"
     assert "zurückgenommen" in response.content.decode()
+    # The filter's button is readable: one button style, not blue text on a blue button.
+    button = re.search(
+        r'<input type="submit"[^>]*value="Anzeigen"[^>]*>', response.content.decode()
+    )
+    assert button and "btn-primary" in button.group() and "btn-outline" not in button.group()
     response = client.get(
         reverse("clients:network"), {"jahr": YEAR, "art": "ehrenamt"}, secure=True
     )

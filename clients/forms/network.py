@@ -31,7 +31,7 @@ class NetworkFilterForm(forms.Form):
         self.helper.layout = Layout(
             Column("jahr", css_class="col-6 col-md-3"),
             Column("art", css_class="col-6 col-md-4"),
-            Column(Submit("", "Anzeigen", css_class="btn-outline-primary"), css_class="col-auto"),
+            Column(Submit("", "Anzeigen"), css_class="col-auto"),
         )
 
     def year(self, default: int) -> int:
