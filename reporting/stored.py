@@ -99,6 +99,14 @@ def is_current(stored: StoredTable | None, today: dt.date) -> bool:
     return stored.input_version == input_version.current()
 
 
+def _stored(landkreis: Landkreis, year: int, provider: Provider | None) -> StoredTable | None:
+    return (
+        StoredTable.objects.select_related("landkreis", "provider")
+        .filter(landkreis=landkreis, year=year, provider=provider)
+        .first()
+    )
+
+
 def _row(landkreis: Landkreis, year: int, provider: Provider | None) -> StoredTable:
     stored, _ = StoredTable.objects.get_or_create(landkreis=landkreis, year=year, provider=provider)
     return stored
@@ -197,11 +205,7 @@ def shown_table(
     stale one as it is, with a recomputation queued; none (or one of another definition)
     computed right away."""
     today = today or timezone.localdate()
-    stored = (
-        StoredTable.objects.select_related("landkreis", "provider")
-        .filter(landkreis=landkreis, year=year, provider=provider)
-        .first()
-    )
+    stored = _stored(landkreis, year, provider)
     if is_current(stored, today):
         return from_payload(stored), stored, True
     usable = (
@@ -225,14 +229,10 @@ def current_table(
     """The table with current figures: the stored one if current, else computed now (the
     download must never hand out stale figures)."""
     today = today or timezone.localdate()
-    stored = (
-        StoredTable.objects.select_related("landkreis", "provider")
-        .filter(landkreis=landkreis, year=year, provider=provider)
-        .first()
-    )
+    stored = _stored(landkreis, year, provider)
     if is_current(stored, today):
         return from_payload(stored)
-    table, _stored = compute_and_store(landkreis, year, provider, today)
+    table, _computed = compute_and_store(landkreis, year, provider, today)
     return table
 
 
@@ -249,10 +249,7 @@ def precompute_all(today: dt.date | None = None) -> int:
             except LookupError:
                 continue
             for provider in providers:
-                stored = StoredTable.objects.filter(
-                    landkreis=landkreis, year=year, provider=provider
-                ).first()
-                if not is_current(stored, today):
+                if not is_current(_stored(landkreis, year, provider), today):
                     compute_and_store(landkreis, year, provider, today)
                     count += 1
         _warm_office_dashboard(landkreis, today)
