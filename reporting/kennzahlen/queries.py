@@ -49,7 +49,6 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
-    Exists,
     F,
     Func,
     IntegerField,
@@ -378,17 +377,19 @@ def _household_then(period: Period) -> Coalesce:
     return recorded_on("household_id", period.end, IntegerField())
 
 
-def _other_household_member(period: Period) -> Exists:
-    """Another person of the same household (as on 31.12.) in the target group on 31.12.;
-    candidates are those in the household today or ever recorded in it (indexed lookups)."""
-    household = OuterRef(HOUSEHOLD)
-    ever_in = Client.history.filter(household_id=OuterRef(household)).values("id")
-    return Exists(
-        Client.objects.filter(Q(household_id=household) | Q(pk__in=ever_in))
-        .filter(on_31_december_q(period))
+def _shared_households(period: Period) -> QuerySet:
+    """The households (as on 31.12.) with at least two persons in the target group on 31.12.,
+    in the whole Kreis whatever provider the table is for (members may live apart). One
+    grouped subquery, computed once per statement: the figures grow linearly with the Kreis
+    (a per-person lookup of the other members grew with its square)."""
+    return (
+        Client.objects.filter(on_31_december_q(period))
         .annotate(**{HOUSEHOLD: _household_then(period)})
-        .filter(**{HOUSEHOLD: household})
-        .exclude(pk=OuterRef("pk"))
+        .filter(**{f"{HOUSEHOLD}__isnull": False})
+        .values(HOUSEHOLD)
+        .annotate(members=Count("pk"))
+        .filter(members__gte=2)
+        .values(HOUSEHOLD)
     )
 
 
@@ -398,16 +399,14 @@ def _with_household(period: Period) -> QuerySet:
 
 def households(period: Period) -> Measure:
     """Households with at least two persons in the target group on 31.12."""
-    rows = _with_household(period).filter(
-        _other_household_member(period), **{f"{HOUSEHOLD}__isnull": False}
-    )
+    rows = _with_household(period).filter(**{f"{HOUSEHOLD}__in": _shared_households(period)})
     return Measure(with_provider(rows, period), Count(HOUSEHOLD, distinct=True))
 
 
 def single_persons(period: Period) -> Measure:
     """Persons in the target group on 31.12. without another household member who is too."""
     rows = _with_household(period).filter(
-        Q(**{f"{HOUSEHOLD}__isnull": True}) | ~_other_household_member(period)
+        Q(**{f"{HOUSEHOLD}__isnull": True}) | ~Q(**{f"{HOUSEHOLD}__in": _shared_households(period)})
     )
     return count_rows(rows, via=period)
 
