@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -13,6 +12,7 @@ from clients.caseload import caseload_sections
 from clients.search import filter_clients, with_window_states
 from imcase.organisation.access import role_required
 from imcase.organisation.models import Role
+from imcase.web.paging import counted_page
 
 PAGE_SIZE = 50
 
@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 def client_list(request):
     today = timezone.localdate()
     clients, form = filter_clients(request.user, request.GET, today)
-    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("seite"))
+    page = counted_page(listed(clients), request.GET.get("seite"), PAGE_SIZE)
     page.object_list = with_window_states(page.object_list, today)
     assigning = can_assign(request.user)
     return render(
@@ -36,6 +36,33 @@ def client_list(request):
             "staff": assignable_staff(request.user) if assigning else [],
         },
     )
+
+
+# What the list's table shows and the page's checks read (``clients/_table.html``,
+# ``Client.window_status``): only these columns are read.
+LISTED_FIELDS = (
+    "code",
+    "version",
+    "status",
+    "last_name",
+    "first_name",
+    "aktenzeichen",
+    "birth_date",
+    "assignment_date",
+    "window_start",
+    "window_end",
+    "window_extended",
+    "municipality__name",
+    "manager__first_name",
+    "manager__last_name",
+    "manager__username",
+)
+
+
+def listed(clients):
+    """The list's rows with only the columns it shows (the filter's queryset selects the
+    municipality and the manager)."""
+    return clients.only(*LISTED_FIELDS)
 
 
 def found_label(count: int, form) -> str:

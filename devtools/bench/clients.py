@@ -52,6 +52,80 @@ def _client_detail_most_contacts():
     return get_page("manager", most_contacts_page())
 
 
+# --- The manager's list beside the same rows in hand-written SQL -------------------------
+# The first page as the list shows it (open cases of the municipalities the manager's provider
+# serves today, by name, 50 rows with municipality and manager) and the number of all.
+
+LIST_PAGE = 50
+
+LIST_SQL = """
+SELECT c.id, c.code, c.version, c.status, c.last_name, c.first_name, c.aktenzeichen,
+       c.birth_date, c.assignment_date, c.window_start, c.window_end, c.window_extended,
+       m.name, u.first_name, u.last_name, u.username, COUNT(*) OVER ()
+  FROM clients_client c
+  JOIN organisation_municipality m ON m.id = c.municipality_id
+  LEFT JOIN auth_user u ON u.id = c.manager_id
+ WHERE c.status = 'open'
+   AND c.municipality_id IN (
+       SELECT a.municipality_id FROM organisation_providerarea a
+        WHERE a.provider_id = %(provider)s AND a.valid_from <= %(today)s
+          AND (a.valid_until IS NULL OR a.valid_until >= %(today)s))
+ ORDER BY c.last_name, c.first_name, c.id
+ LIMIT %(page)s
+"""
+
+
+def _list_user():
+    return get_user_model().objects.get(username="manager")
+
+
+def _list_orm():
+    """The list's own query (``filter_clients`` and ``counted_page``, as the view runs them)."""
+    from django.utils import timezone
+
+    from clients.search import filter_clients
+    from clients.views.list import PAGE_SIZE, listed
+    from imcase.web.paging import counted_page
+
+    clients, _form = filter_clients(_list_user(), {}, timezone.localdate())
+    page = counted_page(listed(clients), 1, PAGE_SIZE)
+    return page.paginator.count, [client.pk for client in page.object_list]
+
+
+def _list_sql():
+    from django.db import connection
+    from django.utils import timezone
+
+    from imcase.organisation.access import scope_for
+
+    params = {
+        "provider": scope_for(_list_user()).provider_id,
+        "today": timezone.localdate(),
+        "page": LIST_PAGE,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(LIST_SQL, params)
+        rows = cursor.fetchall()
+    return (rows[0][-1] if rows else 0), [row[0] for row in rows]
+
+
+def _list_compared():
+    if _list_orm() != _list_sql():
+        raise BenchError("Klientenliste: ORM und handgeschriebenes SQL ergeben andere Zeilen.")
+
+
+@benchmark("Klientenliste (manager), erste Seite mit Zahl: ORM wie in der Liste")
+def _list_orm_case():
+    _list_compared()
+    return _list_orm
+
+
+@benchmark("Klientenliste (manager), erste Seite mit Zahl: handgeschriebenes SQL")
+def _list_sql_case():
+    _list_compared()
+    return _list_sql
+
+
 # --- The name search beside the same hits in hand-written SQL ----------------------------
 # Both over all clients of the database (no user scope, which the SQL would have to repeat),
 # both return the hit count and the first page (25 ids in rank order), as the list shows them.
@@ -80,10 +154,12 @@ SELECT (SELECT count(*) FROM matching), id
 
 
 def _search_orm():
+    """As the client list reads it: the first page with the count (``counted_page``)."""
     from clients.search import search_clients
+    from imcase.web.paging import counted_page
 
-    hits = search_clients(Client.objects.all(), SEARCH_TEXT)
-    return hits.count(), list(hits.values_list("pk", flat=True)[:PAGE])
+    page = counted_page(search_clients(Client.objects.all(), SEARCH_TEXT), 1, PAGE)
+    return page.paginator.count, [client.pk for client in page.object_list]
 
 
 def _search_sql():
@@ -111,7 +187,7 @@ def _search_compared():
         raise BenchError("Suche: ORM und handgeschriebenes SQL finden verschiedene Treffer.")
 
 
-@benchmark(f"Suche „{SEARCH_TEXT}“, alle Klient:innen: ORM (Zahl + erste Seite)")
+@benchmark(f"Suche „{SEARCH_TEXT}“, alle Klient:innen: ORM (erste Seite mit Zahl)")
 def _search_orm_case():
     _search_compared()
     return _search_orm
