@@ -108,6 +108,30 @@ def test_the_planner_knows_the_trigram_operator_is_expensive(db):
         assert cursor.fetchone()[0] == 100
 
 
+@on_postgresql
+def test_new_names_go_into_the_trigram_indexes_at_once(world):
+    """Migration clients 0018: the four indexes keep no pending list (which every search read
+    in full until the next VACUUM): a new client's names are in the index tree right away."""
+    ClientFactory.create_batch(3, municipality=world.town, first_name="Mohammed")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_am a ON a.oid = c.relam"
+            " WHERE a.amname = 'gin' AND c.relname LIKE 'clients_client_%%_trgm'"
+        )
+        options = dict(cursor.fetchall())
+        assert sorted(options) == [
+            "clients_client_first_name_trgm",
+            "clients_client_first_skeleton_trgm",
+            "clients_client_last_name_trgm",
+            "clients_client_last_skeleton_trgm",
+        ]
+        assert all(found == ["fastupdate=off"] for found in options.values()), options
+        # nothing to merge: with a pending list the three new clients would be waiting there
+        for name in options:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
+            assert cursor.fetchone()[0] == 0, name
+
+
 SPELLINGS = [
     ("Mohammed", "Al-Hassan"),
     ("Muhammad", "Alhasan"),
