@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -88,6 +91,28 @@ def test_session_ends_after_inactivity(world, client, settings):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.today
+def test_the_idle_timeout_is_refreshed_at_most_once_a_minute(world, client, settings):
+    """No session write on every page (``SessionRefreshMiddleware``): within a minute of the
+    last refresh a page leaves the session row alone; after it, the expiry moves on."""
+    client.force_login(world.owner)
+    client.get(reverse("home"))
+    refreshed = Session.objects.get().expire_date
+
+    with CaptureQueriesContext(connection) as soon:
+        assert client.get(reverse("home")).status_code == 200
+    assert not [q for q in soon if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert Session.objects.get().expire_date == refreshed
+
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=61)):
+        with CaptureQueriesContext(connection) as later:
+            assert client.get(reverse("home")).status_code == 200
+        expected = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert [q for q in later if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert Session.objects.get().expire_date > refreshed
+    assert abs((Session.objects.get().expire_date - expected).total_seconds()) < 5
 
 
 @pytest.mark.parametrize("url_name", ["login", "home"])

@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.contrib import admin
 from django.http import Http404
 from django.utils.cache import patch_cache_control
@@ -45,3 +48,28 @@ class AdminSiteGateMiddleware:
         ):
             raise Http404
         return None
+
+
+class SessionRefreshMiddleware:
+    """The idle timeout without a database write on every request.
+
+    A session expires ``SESSION_COOKIE_AGE`` (the idle minutes) after it was last saved.
+    Saving it on every request (``SESSION_SAVE_EVERY_REQUEST``) costs an UPDATE and a commit
+    per page; here it is saved when something in it changed, or when its last refresh lies
+    more than ``SESSION_REFRESH_SECONDS`` back, so the idle timeout runs from the last
+    activity give or take that minute. Sits right after Django's ``SessionMiddleware``.
+    """
+
+    KEY = "_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # marks it modified: saved with a new expiry
+        return response
