@@ -15,6 +15,8 @@ from imcase.web.home import home_panel
 # Every count on the home pages is of open cases (as the dashboard and the list by default);
 # a closed case is counted only where a page says so.
 OPEN = Q(status=Client.Status.OPEN)
+# Pending extension requests the team lead's home lists (the oldest first).
+EXTENSIONS_SHOWN = 10
 
 
 @home_panel(Role.MANAGER, order=10)
@@ -57,16 +59,22 @@ def team_caseload(request, scope):
         .order_by("user__last_name", "user__first_name")
     )
     open_cases_per_vza(members)
+    pending = (
+        WindowExtension.objects.filter(
+            decision=WindowExtension.Decision.PENDING, client__in=clients
+        )
+        .select_related("client", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+    # The oldest few; all of them are in "Fällig" (a region can have hundreds open).
+    shown = list(pending[:EXTENSIONS_SHOWN])
     return "clients/panels/team_lead.html", {
         "team": team,
         "members": members,
         "client_count": counts["open_count"],
         "unassigned_count": counts["unassigned"],
-        "pending_extensions": WindowExtension.objects.filter(
-            decision=WindowExtension.Decision.PENDING, client__in=clients
-        )
-        .select_related("client", "requested_by")
-        .order_by("requested_at"),
+        "pending_extensions": shown,
+        "pending_count": pending.count() if len(shown) == EXTENSIONS_SHOWN else len(shown),
     }
 
 

@@ -423,3 +423,24 @@ def test_team_lead_home_lists_pending_extensions_of_his_region(world):
     assert "Verlängerungsanträge" in html
     assert detail_url(world.client) in html
     assert detail_url(world.other_client) not in html
+
+
+def test_team_lead_home_lists_the_oldest_extensions_and_links_to_all(world):
+    """A region with hundreds of open requests: the home page shows the oldest ten, the
+    number of all and the way to them (the caseload's section)."""
+    from clients.panels import EXTENSIONS_SHOWN
+    from tests.factories import ClientFactory
+
+    clients = ClientFactory.create_batch(
+        EXTENSIONS_SHOWN + 2, municipality=world.town, manager=world.owner
+    )
+    for number, client in enumerate(clients):
+        extension = request_extension(world.owner, client, REASON)
+        WindowExtension.objects.filter(pk=extension.pk).update(
+            requested_at=timezone.now() - dt.timedelta(days=100 - number)
+        )
+    html = browser(world.colleague).get(reverse("home")).content.decode()
+    shown = [c for c in clients if detail_url(c) in html]
+    assert shown == clients[:EXTENSIONS_SHOWN]  # the oldest
+    assert f"Angezeigt sind die ältesten {EXTENSIONS_SHOWN} von {len(clients)}." in html
+    assert reverse("clients:caseload") + "#verlaengerung" in html
