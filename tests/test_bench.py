@@ -55,12 +55,16 @@ def test_every_role_and_the_client_lists_are_registered():
 
 
 def test_client_cases_answer_on_the_demo_kreis(db):
-    """The list, search, filter and detail cases run against a small demo Kreis; the search
-    cases first check that the ORM and the hand-written SQL find the same hits."""
+    """The list, search, filter, detail, export and login-page cases run against a small demo
+    Kreis; the list and search cases first check that the ORM and the hand-written SQL give
+    the same rows."""
     from devtools.demo import build_demo
 
     build_demo(clients=60)
-    cases = [c for c in CASES if c.name.startswith(("Klienten", "Suche"))]
+    cases = [
+        c for c in CASES if c.name.startswith(("Klienten", "Suche", "Export", "Anmeldeseite"))
+    ]
+    assert len(cases) == 11
     results = list(run_cases(1, cases=cases))
     assert [r.name for r in results] == [c.name for c in cases]
     assert all(r.median_ms > 0 for r in results)

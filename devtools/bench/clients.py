@@ -197,3 +197,29 @@ def _search_orm_case():
 def _search_sql_case():
     _search_compared()
     return _search_sql
+
+
+# --- The administrator's export of every client ---------------------------------------------
+
+
+@benchmark("Export: alle Klient:innen als XLSX (export_clients --xlsx)")
+def _export_all_clients():
+    """What ``manage.py export_clients --xlsx`` writes (one row per client, XlsxWriter in
+    constant-memory mode), into a temporary file that is removed afterwards."""
+    import os
+    import tempfile
+
+    from django.utils import timezone
+
+    from clients.exporter import write_clients_xlsx
+
+    def run():
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "klienten.xlsx")
+            count = write_clients_xlsx(
+                Client.objects.order_by("aktenzeichen", "pk"), timezone.localdate(), path
+            )
+            if count != Client.objects.count():
+                raise BenchError("Export: nicht jede Klient:in wurde geschrieben.")
+
+    return run
