@@ -437,6 +437,17 @@ def test_table_shows_manager_window_and_case_status(world, client):
     assert "offen" in content
 
 
+def test_the_filter_choices_are_read_without_a_server_side_cursor(world, client):
+    """Municipalities, colleagues and teams of the filter form: one plain query each, not
+    DECLARE/FETCH/CLOSE per select (``imcase.web.forms.ScopedChoiceField``)."""
+    client.force_login(world.owner)
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(reverse("clients:list")).content.decode()
+    assert not [q["sql"] for q in queries if "DECLARE" in q["sql"]]
+    assert f'<option value="{world.town.pk}">{world.town.name}</option>' in content
+    assert f">{world.owner.get_full_name() or world.owner.username}</option>" in content
+
+
 def test_query_count_does_not_grow_with_the_page(world, client, django_assert_max_num_queries):
     client.force_login(world.owner)
     ClientFactory.create_batch(4, municipality=world.town, manager=world.owner)

@@ -13,6 +13,7 @@ from clients.models.client import ResidenceStatus
 from clients.window import WindowStatus
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Municipality, Role, Team
+from imcase.web.forms import ScopedChoiceField
 
 ALL = ("", "alle")
 ALL_CASES = "alle"
@@ -31,14 +32,14 @@ SORT_CHOICES = [
 ]
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(ScopedChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.username
 
 
 class ClientFilterForm(forms.Form):
     suche = forms.CharField(label="Name oder Aktenzeichen", required=False, max_length=100)
-    gemeinde = forms.ModelChoiceField(
+    gemeinde = ScopedChoiceField(
         label="Gemeinde", queryset=Municipality.objects.none(), required=False, empty_label="alle"
     )
     zustaendig = StaffChoiceField(
@@ -52,7 +53,7 @@ class ClientFilterForm(forms.Form):
         choices=[ALL, ("keine", "nicht zugeordnet"), ("zugeordnet", "zugeordnet")],
         required=False,
     )
-    team = forms.ModelChoiceField(
+    team = ScopedChoiceField(
         label="Regionalteam", queryset=Team.objects.none(), required=False, empty_label="alle"
     )
     zeitraum = forms.ChoiceField(
