@@ -444,6 +444,8 @@ def test_the_filter_choices_are_read_without_a_server_side_cursor(world, client)
     with CaptureQueriesContext(connection) as queries:
         content = client.get(reverse("clients:list")).content.decode()
     assert not [q["sql"] for q in queries if "DECLARE" in q["sql"]]
+    # a team's label names its provider: read with the teams, not once per team
+    assert not [q for q in queries if q["sql"].startswith('SELECT "organisation_provider"')]
     assert f'<option value="{world.town.pk}">{world.town.name}</option>' in content
     assert f">{world.owner.get_full_name() or world.owner.username}</option>" in content
 

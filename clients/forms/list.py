@@ -87,4 +87,6 @@ class ClientFilterForm(forms.Form):
             if provider_id
             else get_user_model().objects.none()
         )
-        self.fields["team"].queryset = Team.objects.filter(provider_id=provider_id).order_by("name")
+        self.fields["team"].queryset = (
+            Team.objects.filter(provider_id=provider_id).select_related("provider").order_by("name")
+        )
