@@ -11,6 +11,7 @@ from django.utils import timezone
 from clients.models import Client, WindowExtension
 from imcase.organisation.models import Municipality, ProviderArea, Role, StaffMember, Team
 from imcase.web.home import home_panel
+from imcase.web.paging import counted_page
 
 # Every count on the home pages is of open cases (as the dashboard and the list by default);
 # a closed case is counted only where a page says so.
@@ -66,15 +67,16 @@ def team_caseload(request, scope):
         .select_related("client", "requested_by")
         .order_by("requested_at", "pk")
     )
-    # The oldest few; all of them are in "Fällig" (a region can have hundreds open).
-    shown = list(pending[:EXTENSIONS_SHOWN])
+    # The oldest few with the number of all, in one statement; all of them are in "Fällig"
+    # (a region can have hundreds open).
+    oldest = counted_page(pending, 1, EXTENSIONS_SHOWN)
     return "clients/panels/team_lead.html", {
         "team": team,
         "members": members,
         "client_count": counts["open_count"],
         "unassigned_count": counts["unassigned"],
-        "pending_extensions": shown,
-        "pending_count": pending.count() if len(shown) == EXTENSIONS_SHOWN else len(shown),
+        "pending_extensions": oldest.object_list,
+        "pending_count": oldest.paginator.count,
     }
 
 

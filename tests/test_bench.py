@@ -61,9 +61,7 @@ def test_client_cases_answer_on_the_demo_kreis(db):
     from devtools.demo import build_demo
 
     build_demo(clients=60)
-    cases = [
-        c for c in CASES if c.name.startswith(("Klienten", "Suche", "Export", "Anmeldeseite"))
-    ]
+    cases = [c for c in CASES if c.name.startswith(("Klienten", "Suche", "Export", "Anmeldeseite"))]
     assert len(cases) == 11
     results = list(run_cases(1, cases=cases))
     assert [r.name for r in results] == [c.name for c in cases]

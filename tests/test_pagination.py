@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import WindowExtension
+from clients.panels import EXTENSIONS_SHOWN
 from imcase.organisation.models import Role
 from tests.factories import ClientFactory, StaffMemberFactory, UserFactory
 
@@ -41,5 +42,7 @@ def test_team_lead_home_costs_the_same_queries_however_large_the_team(world, cli
 
     assert large <= small < 20
     assert "Manager5" in content
-    assert content.count("Ausbildung endet im Sommer.") == 30
+    # the oldest ten of the 30 requests, with the number of all
+    assert content.count("Ausbildung endet im Sommer.") == EXTENSIONS_SHOWN
+    assert f"Angezeigt sind die ältesten {EXTENSIONS_SHOWN} von 30." in content
     assert 'Nicht zugeordnete offene Fälle: <strong class="kpi">6</strong>' in content

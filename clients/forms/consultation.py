@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from clients.models import Client, Consultation, Referral, RegularService, Topic
 from clients.services import ConsultationInput, ReferralInput
+from imcase.web.forms import ScopedChoiceField, ScopedMultipleChoiceField
 
 REFERRAL_ROWS = 3
 NEW_REFERRAL_ROWS = 2  # empty rows for new referrals when a contact is edited
 
 
-class ParticipantField(forms.ModelMultipleChoiceField):
+class ParticipantField(ScopedMultipleChoiceField):
     def label_from_instance(self, obj: Client) -> str:
         return f"{obj.last_name}, {obj.first_name} ({obj.get_household_role_display()})"
 
@@ -43,7 +44,7 @@ class ConsultationForm(forms.Form):
         choices=Consultation.Setting.choices,
         initial=Consultation.Setting.OFFICE_HOURS,
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ScopedMultipleChoiceField(
         label="Themen",
         queryset=Topic.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -122,7 +123,7 @@ class ConsultationCreateForm(ConsultationForm):
         self.fields["participants"].queryset = members
         services = RegularService.objects.filter(active=True)
         for n in range(1, REFERRAL_ROWS + 1):
-            self.fields[f"referral_{n}_service"] = forms.ModelChoiceField(
+            self.fields[f"referral_{n}_service"] = ScopedChoiceField(
                 label=f"Vermittlung {n}: Regeldienst",
                 queryset=services,
                 required=False,
@@ -192,7 +193,7 @@ class ConsultationEditForm(ConsultationForm):
             Q(active=True) | Q(pk__in=[r.service_id for r in self.existing])
         )
         for n in range(1, len(self.existing) + NEW_REFERRAL_ROWS + 1):
-            self.fields[f"referral_{n}_service"] = forms.ModelChoiceField(
+            self.fields[f"referral_{n}_service"] = ScopedChoiceField(
                 label=f"Vermittlung {n}: Regeldienst",
                 queryset=services,
                 required=False,

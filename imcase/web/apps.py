@@ -11,3 +11,9 @@ class WebConfig(AppConfig):
         from imcase.web.home import discover_panels
 
         discover_panels()
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from imcase.web.middleware import SessionRefreshMiddleware
+
+        user_logged_in.connect(SessionRefreshMiddleware.on_login, dispatch_uid="session-refresh")

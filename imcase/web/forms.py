@@ -16,8 +16,14 @@ class PlainQueryChoiceIterator(ModelChoiceIterator):
 
 
 class ScopedChoiceField(forms.ModelChoiceField):
-    """A ``ModelChoiceField`` over a short list from the user's scope (municipalities,
-    colleagues, teams), read with one plain query per rendering."""
+    """A ``ModelChoiceField`` over a short list (municipalities, colleagues, teams, services),
+    read with one plain query per rendering."""
+
+    iterator = PlainQueryChoiceIterator
+
+
+class ScopedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """``ScopedChoiceField`` for several choices (topics, household members)."""
 
     iterator = PlainQueryChoiceIterator
 

@@ -65,6 +65,13 @@ class SessionRefreshMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @classmethod
+    def on_login(cls, sender, request, user, **kwargs) -> None:
+        """``user_logged_in``: the login saves the session, so its expiry is fresh."""
+        session = getattr(request, "session", None)
+        if session is not None:
+            session[cls.KEY] = int(time.time())
+
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
