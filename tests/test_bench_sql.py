@@ -172,6 +172,20 @@ def _statuses() -> list[str]:
     return [s for s in ResidenceStatus.values if s != "paragraph24"]
 
 
+def _one_query_per_figure(period) -> dict:
+    from reporting.kennzahlen.queries import run
+    from reporting.kennzahlen.registry import definition_for
+
+    found = {}
+    for figure in definition_for(YEAR).figures:
+        measure = figure.measure(period)
+        rows = [(*key, value) for key, value in run(measure, by_provider=True).items()]
+        if not figure.additive:
+            rows.extend((*key, value) for key, value in run(measure, by_provider=False).items())
+        found[figure.id] = rows
+    return bench_reporting.normalised(found)
+
+
 @pytest.fixture
 def period(db):
     from devtools.bench.dataset import build_bench_kreis
@@ -203,6 +217,9 @@ def test_orm_and_sql_give_the_same_rows_for_every_figure(period, monkeypatch):
     assert empty in ([], ["V03"])
     # the provider "ohne Zuständigkeit" (None) appears, as the ORM counts it
     assert any(row[0] is None for row in orm["Z01"])
+
+    # the table's shared queries (``run_counts``) give what one query per figure gives
+    assert _one_query_per_figure(period) == orm
 
     # a figure missing from the SQL is noticed
     statements = {k: v for k, v in kennzahlen_sql.STATEMENTS.items() if k != "Wirkung"}

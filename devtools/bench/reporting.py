@@ -126,19 +126,31 @@ SQL_CASE = "Kennzahlentabelle: alle Kennzahlen, handgeschriebenes SQL"
 
 
 def orm_results(period) -> dict[str, list[tuple]]:
-    """Figure ID → rows as the table computes them: ``(provider, *keys, value)`` per provider,
-    plus ``(*keys, value)`` for the Kreis column of a figure that does not add up."""
-    from reporting.kennzahlen.queries import run
+    """Figure ID → rows as the table computes them (``compute_results``): ``(provider, *keys,
+    value)`` per provider, plus ``(*keys, value)`` for the Kreis column of a figure that does
+    not add up."""
     from reporting.kennzahlen.registry import definition_for
+    from reporting.kennzahlen.table import compute_results
 
     found = {}
-    for figure in definition_for(period.year).figures:
-        measure = figure.measure(period)
-        rows = [(*key, value) for key, value in run(measure, by_provider=True).items()]
-        if not figure.additive:
-            rows.extend((*key, value) for key, value in run(measure, by_provider=False).items())
-        found[figure.id] = rows
+    for figure_id, result in compute_results(definition_for(period.year), period).items():
+        rows = [
+            (provider_id, *keys, value)
+            for provider_id, values in result.by_provider.items()
+            for keys, value in values.items()
+        ]
+        rows.extend((*keys, value) for keys, value in (result.kreis or {}).items())
+        found[figure_id] = rows
     return found
+
+
+def sql_results(params: dict) -> dict[str, list[tuple]]:
+    """The hand-written SQL, in the table's session settings (``analytic_session``)."""
+    from devtools.bench.kennzahlen_sql import sql_results as statements
+    from reporting.kennzahlen.table import analytic_session
+
+    with analytic_session():
+        return statements(params)
 
 
 def normalised(results: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
@@ -158,7 +170,7 @@ def normalised(results: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
 
 def differences(period) -> list[str]:
     """The figures whose ORM and SQL rows differ (a figure missing on either side included)."""
-    from devtools.bench.kennzahlen_sql import parameters, sql_results
+    from devtools.bench.kennzahlen_sql import parameters
 
     orm = normalised(orm_results(period))
     sql = normalised(sql_results(parameters(period.landkreis_id, period.year)))
@@ -166,7 +178,7 @@ def differences(period) -> list[str]:
 
 
 def _compared() -> tuple[Callable[[], object], Callable[[], object]]:
-    from devtools.bench.kennzahlen_sql import parameters, sql_results
+    from devtools.bench.kennzahlen_sql import parameters
     from reporting.kennzahlen.queries import Period
 
     ensure_plan_data()

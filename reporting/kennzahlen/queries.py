@@ -37,12 +37,13 @@ Definitions (year Y, 01.01.–31.12.):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     Aggregate,
     Case,
@@ -147,6 +148,10 @@ class Measure:
     value: Aggregate
     keys: tuple[str, ...] = ()
     via: Period | None = None
+    # A plain count of rows (``count_rows``): the rows before the keys, and the keys as given,
+    # so that counts of the same rows can share one query (``run_counts``).
+    counted: QuerySet | None = None
+    key_expressions: tuple[Any, ...] = ()
 
     def narrowed(
         self, provider_id: int | None = None, municipality_ids: Iterable[int] | None = None
@@ -163,7 +168,7 @@ class Measure:
                 rows = rows.filter(**{PROVIDER: provider_id})
         if municipality_ids is not None:
             rows = rows.filter(**{f"{MUNICIPALITY}__in": municipality_ids})
-        return replace(self, rows=rows)
+        return replace(self, rows=rows, counted=None, key_expressions=())
 
 
 def run(measure: Measure, *, by_provider: bool, provider_id: int | None = None) -> dict:
@@ -186,6 +191,47 @@ def run(measure: Measure, *, by_provider: bool, provider_id: int | None = None) 
         key = (providers.get(row[MUNICIPALITY]), *(row[k] for k in keys))
         found[key] = found.get(key, 0) + (row["value"] or 0)
     return found
+
+
+def run_counts(measures: Sequence[Measure], *, provider_id: int | None = None) -> list[dict]:
+    """Several row counts of the same rows (``count_rows`` of one queryset, one ``via``), each
+    with its own breakdown, in one query: grouped by all their keys at once, then added up per
+    measure (a count of rows adds up exactly over a finer grouping). Per measure, what
+    ``run(measure, by_provider=True, provider_id=provider_id)`` returns."""
+    first = measures[0]
+    names: list[str] = []
+    expressions: dict[str, Any] = {}
+    own: list[list[str]] = []
+    for i, measure in enumerate(measures):
+        mine = [f"c{i}_{j}" for j in range(len(measure.key_expressions))]
+        for name, key in zip(mine, measure.key_expressions, strict=True):
+            expressions[name] = key if hasattr(key, "resolve_expression") else F(key)
+        names.extend(mine)
+        own.append(mine)
+    rows = first.counted.annotate(**expressions)
+    combined = run(
+        Measure(rows, Count("pk"), tuple(names), first.via),
+        by_provider=True,
+        provider_id=provider_id,
+    )
+    position = {name: index for index, name in enumerate(names, start=1)}
+    found: list[dict] = [{} for _ in measures]
+    for key, value in combined.items():
+        for result, mine in zip(found, own, strict=True):
+            projected = (key[0], *(key[position[name]] for name in mine))
+            result[projected] = result.get(projected, 0) + (value or 0)
+    return found
+
+
+def shared_rows(measure: Measure) -> tuple | None:
+    """What a count shares with other counts of the same rows (``run_counts``); None for any
+    other aggregate."""
+    if measure.counted is None:
+        return None
+    try:
+        return (str(measure.counted.query), measure.via)
+    except EmptyResultSet:
+        return None
 
 
 # --- who belongs where ----------------------------------------------------------------------
@@ -253,7 +299,7 @@ def keyed(rows: QuerySet, *keys: Any) -> tuple[QuerySet, tuple[str, ...]]:
 def count_rows(rows: QuerySet, *keys: Any, via: Period | None = None) -> Measure:
     """Count rows, broken down by the given keys; ``via`` for rows from ``attribute``."""
     annotated, names = keyed(rows, *keys)
-    return Measure(annotated, Count("pk"), names, via)
+    return Measure(annotated, Count("pk"), names, via, counted=rows, key_expressions=keys)
 
 
 # --- staff ----------------------------------------------------------------------------------
