@@ -44,6 +44,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Case,
@@ -62,6 +63,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.lookups import In, IsNull
 from django.utils import timezone
 
 from clients.asof import (
@@ -152,6 +154,7 @@ class Measure:
     # so that counts of the same rows can share one query (``run_counts``).
     counted: QuerySet | None = None
     key_expressions: tuple[Any, ...] = ()
+    condition: Q | None = None  # the counted rows are ``counted.filter(condition)``
 
     def narrowed(
         self, provider_id: int | None = None, municipality_ids: Iterable[int] | None = None
@@ -168,7 +171,7 @@ class Measure:
                 rows = rows.filter(**{PROVIDER: provider_id})
         if municipality_ids is not None:
             rows = rows.filter(**{f"{MUNICIPALITY}__in": municipality_ids})
-        return replace(self, rows=rows, counted=None, key_expressions=())
+        return replace(self, rows=rows, counted=None, key_expressions=(), condition=None)
 
 
 def run(measure: Measure, *, by_provider: bool, provider_id: int | None = None) -> dict:
@@ -194,10 +197,11 @@ def run(measure: Measure, *, by_provider: bool, provider_id: int | None = None) 
 
 
 def run_counts(measures: Sequence[Measure], *, provider_id: int | None = None) -> list[dict]:
-    """Several row counts of the same rows (``count_rows`` of one queryset, one ``via``), each
-    with its own breakdown, in one query: grouped by all their keys at once, then added up per
-    measure (a count of rows adds up exactly over a finer grouping). Per measure, what
-    ``run(measure, by_provider=True, provider_id=provider_id)`` returns."""
+    """Several counts of the same rows (``count_rows``/``count_where`` of one queryset, one
+    ``via``), each with its own breakdown and condition, in one query: grouped by all their
+    keys at once, one conditional count per measure, then added up per measure (a count of
+    rows adds up exactly over a finer grouping). Per measure, what ``run(measure,
+    by_provider=True, provider_id=provider_id)`` returns."""
     first = measures[0]
     names: list[str] = []
     expressions: dict[str, Any] = {}
@@ -208,25 +212,116 @@ def run_counts(measures: Sequence[Measure], *, provider_id: int | None = None) -
             expressions[name] = key if hasattr(key, "resolve_expression") else F(key)
         names.extend(mine)
         own.append(mine)
-    rows = first.counted.annotate(**expressions)
-    combined = run(
-        Measure(rows, Count("pk"), tuple(names), first.via),
-        by_provider=True,
-        provider_id=provider_id,
-    )
-    position = {name: index for index, name in enumerate(names, start=1)}
+    counts = {
+        f"n{i}": Count("pk", filter=measure.condition) if measure.condition else Count("pk")
+        for i, measure in enumerate(measures)
+    }
+    combined = Measure(first.counted.annotate(**expressions), Count("pk"), via=first.via)
+    group = MUNICIPALITY if first.via is not None else PROVIDER
+    result = combined.narrowed(provider_id).rows.values(group, *names).annotate(**counts).order_by()
+    providers = first.via.providers_by_municipality if first.via is not None else None
     found: list[dict] = [{} for _ in measures]
-    for key, value in combined.items():
-        for result, mine in zip(found, own, strict=True):
-            projected = (key[0], *(key[position[name]] for name in mine))
-            result[projected] = result.get(projected, 0) + (value or 0)
+    for row in result:  # at most (municipalities or providers) × keys rows, already counted
+        head = row[group] if providers is None else providers.get(row[group])
+        for i, (values, mine) in enumerate(zip(found, own, strict=True)):
+            value = row[f"n{i}"]
+            if value:  # else no row of this measure in the group: its own query has none
+                key = (head, *(row[name] for name in mine))
+                values[key] = values.get(key, 0) + value
     return found
+
+
+def run_distinct(measures: Sequence[Measure], *, kreis: bool) -> list[tuple[dict, dict | None]]:
+    """Counts of distinct values of the same rows (``count_distinct`` of one queryset and one
+    expression, one ``via``), each with its own breakdown, in one statement: the database
+    groups the rows every way at once (GROUPING SETS) instead of reading them once per measure
+    and once more for the Kreis. Per measure, what ``run(measure, by_provider=True)`` returns
+    and, with ``kreis``, what ``run(measure, by_provider=False)`` returns (else None)."""
+    first = measures[0]
+    group = MUNICIPALITY if first.via is not None else PROVIDER
+    names: list[str] = []
+    expressions: dict[str, Any] = {}
+    own: list[list[str]] = []
+    for i, measure in enumerate(measures):
+        mine = [f"c{i}_{j}" for j in range(len(measure.key_expressions))]
+        for name, key in zip(mine, measure.key_expressions, strict=True):
+            expressions[name] = key if hasattr(key, "resolve_expression") else F(key)
+        names.extend(mine)
+        own.append(mine)
+    (counted,) = first.value.source_expressions
+    rows = (
+        first.counted.annotate(**expressions, g_counted=counted)
+        .values(group, *names, "g_counted")
+        .order_by()
+    )
+    found: list[tuple[dict, dict | None]] = [({}, {} if kreis else None) for _ in measures]
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # nothing can match: what the aggregates give over no rows
+        for (_, totals), mine in zip(found, own, strict=True):
+            if totals is not None and not mine:
+                totals[()] = 0
+        return found
+    columns = [group, *names]
+    sets: dict[tuple[str, ...], list[tuple[int, bool]]] = {}
+    for i, mine in enumerate(own):
+        sets.setdefault((group, *mine), []).append((i, False))
+        if kreis:
+            sets.setdefault(tuple(mine), []).append((i, True))
+    # GROUPING(…) has a bit for each column left out of the row's set, the first one highest
+    by_mask = {
+        sum(1 << (len(columns) - 1 - c) for c, name in enumerate(columns) if name not in cols): to
+        for cols, to in sets.items()
+    }
+    quote = connection.ops.quote_name
+    listed = ", ".join(quote(name) for name in columns)
+    grouping = ", ".join(f"({', '.join(quote(name) for name in cols)})" for cols in sets)
+    # Only quoted aliases and Django's compiled query (its values stay parameters).
+    statement = " ".join(
+        (
+            f"SELECT GROUPING({listed}), {listed}, COUNT(DISTINCT {quote('g_counted')})",
+            f"FROM ({sql}) AS counted",
+            f"GROUP BY GROUPING SETS ({grouping})",
+        )
+    )
+    providers = first.via.providers_by_municipality if first.via is not None else None
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        for mask, head, *values in cursor.fetchall():
+            row = dict(zip(names, values[:-1], strict=True))
+            for i, is_kreis in by_mask[mask]:
+                key = tuple(row[name] for name in own[i])
+                by_provider, totals = found[i]
+                if is_kreis:
+                    totals[key] = values[-1]
+                else:
+                    key = (head if providers is None else providers.get(head), *key)
+                    by_provider[key] = by_provider.get(key, 0) + values[-1]
+    return found
+
+
+def distinct_rows(measure: Measure) -> tuple | None:
+    """What a count of distinct values shares with others of the same rows (``run_distinct``);
+    None for any other aggregate."""
+    value = measure.value
+    if not (
+        measure.counted is not None
+        and isinstance(value, Count)
+        and value.distinct
+        and value.filter is None
+        and len(value.source_expressions) == 1
+    ):
+        return None
+    try:
+        return (str(measure.counted.query), measure.via, str(value))
+    except EmptyResultSet:
+        return None
 
 
 def shared_rows(measure: Measure) -> tuple | None:
     """What a count shares with other counts of the same rows (``run_counts``); None for any
     other aggregate."""
-    if measure.counted is None:
+    if measure.counted is None or measure.value != Count("pk"):
         return None
     try:
         return (str(measure.counted.query), measure.via)
@@ -300,6 +395,23 @@ def count_rows(rows: QuerySet, *keys: Any, via: Period | None = None) -> Measure
     """Count rows, broken down by the given keys; ``via`` for rows from ``attribute``."""
     annotated, names = keyed(rows, *keys)
     return Measure(annotated, Count("pk"), names, via, counted=rows, key_expressions=keys)
+
+
+def count_distinct(rows: QuerySet, field: str, *keys: Any, via: Period | None = None) -> Measure:
+    """Count the distinct values of ``field`` (persons) in the rows, broken down by the keys;
+    counts of the same rows share one statement (``run_distinct``)."""
+    annotated, names = keyed(rows, *keys)
+    value = Count(field, distinct=True)
+    return Measure(annotated, value, names, via, counted=rows, key_expressions=keys)
+
+
+def count_where(rows: QuerySet, condition: Q, *keys: Any, via: Period | None = None) -> Measure:
+    """Count the rows that meet ``condition`` (``count_rows(rows.filter(condition), …)``),
+    so that the count can share one query with the other counts of ``rows``."""
+    annotated, names = keyed(rows.filter(condition), *keys)
+    return Measure(
+        annotated, Count("pk"), names, via, counted=rows, key_expressions=keys, condition=condition
+    )
 
 
 # --- staff ----------------------------------------------------------------------------------
@@ -382,8 +494,8 @@ def staff_requalification(period: Period) -> Measure:
         When(requalification_started__lte=end, then=Value(REQUALIFICATION[1][0])),
         default=Value(REQUALIFICATION[2][0]),
     )
-    rows = staff(period).filter(qualification_then=StaffMember.Qualification.OTHER)
-    return count_rows(rows, state)
+    other = Q(qualification_then=StaffMember.Qualification.OTHER)
+    return count_where(staff(period), other, state)
 
 
 # --- persons --------------------------------------------------------------------------------
@@ -412,7 +524,7 @@ def persons_counselled(period: Period) -> Measure:
         consultation__date__range=(period.start, period.end),
         consultation__provider__landkreis_id=period.landkreis_id,
     ).annotate(**{PROVIDER: F("consultation__provider_id")})
-    return Measure(rows, Count("client_id", distinct=True))
+    return count_distinct(rows, "client_id")
 
 
 HOUSEHOLD = "household_then"
@@ -446,15 +558,14 @@ def _with_household(period: Period) -> QuerySet:
 def households(period: Period) -> Measure:
     """Households with at least two persons in the target group on 31.12."""
     rows = _with_household(period).filter(**{f"{HOUSEHOLD}__in": _shared_households(period)})
-    return Measure(with_provider(rows, period), Count(HOUSEHOLD, distinct=True))
+    return count_distinct(with_provider(rows, period), HOUSEHOLD)
 
 
 def single_persons(period: Period) -> Measure:
     """Persons in the target group on 31.12. without another household member who is too."""
-    rows = _with_household(period).filter(
-        Q(**{f"{HOUSEHOLD}__isnull": True}) | ~Q(**{f"{HOUSEHOLD}__in": _shared_households(period)})
-    )
-    return count_rows(rows, via=period)
+    household = _household_then(period)
+    alone = Q(IsNull(household, True)) | ~Q(In(household, _shared_households(period)))
+    return count_where(clients_on_31_december(period), alone, via=period)
 
 
 def persons_by_sex(period: Period) -> Measure:

@@ -21,7 +21,15 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from imcase.organisation.models import Landkreis, Provider
-from reporting.kennzahlen.queries import Measure, Period, run, run_counts, shared_rows
+from reporting.kennzahlen.queries import (
+    Measure,
+    Period,
+    distinct_rows,
+    run,
+    run_counts,
+    run_distinct,
+    shared_rows,
+)
 from reporting.kennzahlen.registry import Definition, Group, Kennzahl, Unit, definition_for
 from reporting.kennzahlen.rows import Line, sum_members
 
@@ -104,6 +112,38 @@ def _compute(figure: Kennzahl, measure: Measure, period: Period) -> _Result:
     return _Result(_by_provider(raw), kreis)
 
 
+def _compute_together(
+    group: list[Kennzahl], measures: dict[str, Measure], period: Period
+) -> dict[str, _Result]:
+    """The figures of a group (``_groups``), in one query."""
+    shared = [measures[figure.id] for figure in group]
+    if shared_rows(shared[0]) is not None:
+        found = run_counts(shared, provider_id=period.provider_id)
+        return {f.id: _Result(_by_provider(r), None) for f, r in zip(group, found, strict=True)}
+    kreis = period.provider_id is None and not group[0].additive
+    found = run_distinct(shared, kreis=kreis)
+    return {
+        f.id: _Result(_by_provider(r), totals) for f, (r, totals) in zip(group, found, strict=True)
+    }
+
+
+def _groups(figures, measures: dict[str, Measure], period: Period) -> dict[str, list[Kennzahl]]:
+    """Figure ID → the figures computed with it in one query: additive counts of the same rows
+    (``queries.run_counts``), and counts of distinct persons of the same rows, additive or
+    not alike (``queries.run_distinct``; for one provider, one query per figure as before)."""
+    together: dict[tuple, list[Kennzahl]] = {}
+    for figure in figures:
+        measure = measures[figure.id]
+        key = None
+        if figure.additive and shared_rows(measure) is not None:
+            key = ("count", shared_rows(measure))
+        elif period.provider_id is None and distinct_rows(measure) is not None:
+            key = ("distinct", figure.additive, distinct_rows(measure))
+        if key is not None:
+            together.setdefault(key, []).append(figure)
+    return {figure.id: group for group in together.values() for figure in group}
+
+
 @contextmanager
 def analytic_session() -> Iterator[None]:
     """PostgreSQL without JIT compilation for the table's queries: it compiled each large
@@ -129,22 +169,13 @@ def compute_results(
     figure is one query, a non-additive one a second for the Kreis column."""
     figures = definition.figures
     measures = {figure.id: figure.measure(period) for figure in figures}
-    together: dict[tuple, list[Kennzahl]] = {}
-    for figure in figures:
-        shared = shared_rows(measures[figure.id]) if figure.additive else None
-        if shared is not None:
-            together.setdefault(shared, []).append(figure)
+    groups = _groups(figures, measures, period)
     results: dict[str, _Result] = {}
     with analytic_session():
         for done, figure in enumerate(figures, start=1):
             if figure.id not in results:
-                group = next((g for g in together.values() if figure in g), [figure])
-                if len(group) > 1:
-                    found = run_counts(
-                        [measures[f.id] for f in group], provider_id=period.provider_id
-                    )
-                    for member, raw in zip(group, found, strict=True):
-                        results[member.id] = _Result(_by_provider(raw), None)
+                if figure.id in groups:
+                    results.update(_compute_together(groups[figure.id], measures, period))
                 else:
                     results[figure.id] = _compute(figure, measures[figure.id], period)
             if progress is not None:
