@@ -172,17 +172,36 @@ def _statuses() -> list[str]:
     return [s for s in ResidenceStatus.values if s != "paragraph24"]
 
 
-def _one_query_per_figure(period) -> dict:
+def _one_query_per_figure(period, provider_id: int | None = None) -> dict:
     from reporting.kennzahlen.queries import run
     from reporting.kennzahlen.registry import definition_for
 
     found = {}
     for figure in definition_for(YEAR).figures:
         measure = figure.measure(period)
-        rows = [(*key, value) for key, value in run(measure, by_provider=True).items()]
-        if not figure.additive:
+        raw = run(measure, by_provider=True, provider_id=provider_id)
+        rows = [(*key, value) for key, value in raw.items()]
+        if not figure.additive and provider_id is None:
             rows.extend((*key, value) for key, value in run(measure, by_provider=False).items())
         found[figure.id] = rows
+    return bench_reporting.normalised(found)
+
+
+def _table_rows(period, provider_id: int) -> dict:
+    from dataclasses import replace
+
+    from reporting.kennzahlen.registry import definition_for
+    from reporting.kennzahlen.table import compute_results
+
+    one = replace(period, provider_id=provider_id)
+    found = {
+        figure_id: [
+            (provider, *keys, value)
+            for provider, values in result.by_provider.items()
+            for keys, value in values.items()
+        ]
+        for figure_id, result in compute_results(definition_for(YEAR), one).items()
+    }
     return bench_reporting.normalised(found)
 
 
@@ -220,6 +239,10 @@ def test_orm_and_sql_give_the_same_rows_for_every_figure(period, monkeypatch):
 
     # the table's shared queries (``run_counts``) give what one query per figure gives
     assert _one_query_per_figure(period) == orm
+
+    # …and for one provider's table
+    provider_id = next(row[0] for row in orm["Z01"] if row[0] is not None)
+    assert _one_query_per_figure(period, provider_id) == _table_rows(period, provider_id)
 
     # a figure missing from the SQL is noticed
     statements = {k: v for k, v in kennzahlen_sql.STATEMENTS.items() if k != "Wirkung"}
