@@ -354,12 +354,13 @@ contact AS MATERIALIZED (
       AND EXISTS (SELECT 1 FROM clients_consultationparticipant p
                   WHERE p.consultation_id = co.id AND p.funded)
 )
-SELECT u.figure, g.kreis, g.provider_id, NULL, NULL, NULL, u.value FROM (
-    SELECT GROUPING(provider_id) = 1 AS kreis, provider_id, COUNT(*) AS n,
-           COUNT(DISTINCT client_id) AS persons
-    FROM participation GROUP BY GROUPING SETS ((provider_id), ())
-) g CROSS JOIN LATERAL (VALUES ('K02', CASE WHEN NOT g.kreis THEN g.n END),
-                                ('Z05', g.persons)) u(figure, value)
+SELECT 'K02', FALSE, provider_id, NULL, NULL, NULL, COUNT(*)
+FROM participation GROUP BY provider_id
+UNION ALL
+-- persons counselled: the (provider, person) pairs first (a hash), then counted both ways
+SELECT 'Z05', GROUPING(provider_id) = 1, provider_id, NULL, NULL, NULL, COUNT(DISTINCT client_id)
+FROM (SELECT DISTINCT provider_id, client_id FROM participation) pairs
+GROUP BY GROUPING SETS ((provider_id), ())
 UNION ALL
 SELECT u.figure, FALSE, g.provider_id, NULL, NULL, NULL, NULLIF(u.value, 0) FROM (
     SELECT provider_id, COUNT(*) AS contacts,

@@ -276,11 +276,14 @@ def run_distinct(measures: Sequence[Measure], *, kreis: bool) -> list[tuple[dict
     quote = connection.ops.quote_name
     listed = ", ".join(quote(name) for name in columns)
     grouping = ", ".join(f"({', '.join(quote(name) for name in cols)})" for cols in sets)
-    # Only quoted aliases and Django's compiled query (its values stay parameters).
+    # Only quoted aliases and Django's compiled query (its values stay parameters). The rows
+    # made distinct first (a hash, not a sort of every participation: 560,000 on the bench)
+    # count the same distinct values per set.
     statement = " ".join(
         (
             f"SELECT GROUPING({listed}), {listed}, COUNT(DISTINCT {quote('g_counted')})",
-            f"FROM ({sql}) AS counted",
+            "FROM (SELECT DISTINCT *",
+            f"FROM ({sql}) AS found) AS counted",
             f"GROUP BY GROUPING SETS ({grouping})",
         )
     )

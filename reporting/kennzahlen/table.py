@@ -135,10 +135,10 @@ def _groups(figures, measures: dict[str, Measure], period: Period) -> dict[str, 
     for figure in figures:
         measure = measures[figure.id]
         key = None
-        if figure.additive and shared_rows(measure) is not None:
-            key = ("count", shared_rows(measure))
-        elif period.provider_id is None and distinct_rows(measure) is not None:
-            key = ("distinct", figure.additive, distinct_rows(measure))
+        if figure.additive and (shared := shared_rows(measure)) is not None:
+            key = ("count", shared)
+        elif period.provider_id is None and (distinct := distinct_rows(measure)) is not None:
+            key = ("distinct", figure.additive, distinct)
         if key is not None:
             together.setdefault(key, []).append(figure)
     return {figure.id: group for group in together.values() for figure in group}
