@@ -59,5 +59,5 @@ def test_the_table_reports_the_ratio_of_orm_and_sql():
         BenchResult(bench_reporting.SQL_CASE, 120.0, 125.0, "4"),
     ]
     last = format_table(results).splitlines()[-1]
-    assert last == f"Verhältnis {bench_reporting.ORM_CASE} ÷ {bench_reporting.SQL_CASE}: 2.50"
+    assert last == "Verhältnis Kennzahlentabelle ORM ÷ handgeschriebenes SQL: 2.50"
     assert "Verhältnis" not in format_table(results[:1])

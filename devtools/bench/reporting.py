@@ -123,6 +123,7 @@ def _dashboard_team_lead():
 
 ORM_CASE = "Kennzahlentabelle: alle Kennzahlen, ORM"
 SQL_CASE = "Kennzahlentabelle: alle Kennzahlen, handgeschriebenes SQL"
+RATIO_LABEL = "Kennzahlentabelle ORM ÷ handgeschriebenes SQL"
 
 
 def orm_results(period) -> dict[str, list[tuple]]:
@@ -203,4 +204,4 @@ def _compared_sql():
     return _compared()[1]
 
 
-compare(ORM_CASE, SQL_CASE)
+compare(ORM_CASE, SQL_CASE, RATIO_LABEL)

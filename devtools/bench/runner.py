@@ -68,7 +68,7 @@ class BenchResult:
 
 CASES: list[BenchCase] = []
 # Pairs of cases whose ratio the table reports (the same result computed two ways).
-RATIOS: list[tuple[str, str]] = []
+RATIOS: list[tuple[str, str, str]] = []
 
 
 def register(case: BenchCase) -> BenchCase:
@@ -78,10 +78,10 @@ def register(case: BenchCase) -> BenchCase:
     return case
 
 
-def compare(numerator: str, denominator: str) -> None:
-    """Report the ratio of two cases' medians below the table (when both ran)."""
-    if (numerator, denominator) not in RATIOS:
-        RATIOS.append((numerator, denominator))
+def compare(numerator: str, denominator: str, label: str) -> None:
+    """Report the ratio of two cases' medians below the table (when both ran) as ``label``."""
+    if (numerator, denominator, label) not in RATIOS:
+        RATIOS.append((numerator, denominator, label))
 
 
 def benchmark(name: str) -> Callable[[Callable[[], Callable[[], Any]]], Callable]:
@@ -248,11 +248,11 @@ def format_table(results: list[BenchResult]) -> str:
 
 
 def format_ratios(results: list[BenchResult]) -> list[str]:
-    """One line per compared pair that ran: "Verhältnis A ÷ B: 1.8" (medians)."""
+    """One line per compared pair that ran: "Verhältnis <label>: 1.80" (of the medians)."""
     medians = {r.name: r.median_ms for r in results}
     found = []
-    for numerator, denominator in RATIOS:
+    for numerator, denominator, label in RATIOS:
         if medians.get(numerator) and medians.get(denominator):
             ratio = medians[numerator] / medians[denominator]
-            found.append(f"Verhältnis {numerator} ÷ {denominator}: {ratio:.2f}")
+            found.append(f"Verhältnis {label}: {ratio:.2f}")
     return ["", *found] if found else []
