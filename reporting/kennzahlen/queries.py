@@ -4,7 +4,8 @@ Every function takes a ``Period`` (Kreis, reporting year, optionally one provide
 a ``Measure``: a queryset of the counted rows, annotated with the provider the row belongs to
 (``g_provider``) or with the client's municipality on 31.12. (``g_municipality``), and, for a
 breakdown, its keys (``k0``, ``k1``, …), plus the aggregate to compute. ``run`` groups and
-aggregates it in one SQL query; nothing loops over clients.
+aggregates it in one SQL query; nothing loops over clients. The table computes figures over the
+same rows together, in one query for several figures (``together``).
 
 Definitions (year Y, 01.01.–31.12.):
 
@@ -37,14 +38,12 @@ Definitions (year Y, 01.01.–31.12.):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import (
     Aggregate,
     Case,
@@ -151,7 +150,7 @@ class Measure:
     keys: tuple[str, ...] = ()
     via: Period | None = None
     # A plain count of rows (``count_rows``): the rows before the keys, and the keys as given,
-    # so that counts of the same rows can share one query (``run_counts``).
+    # so that counts of the same rows can share one query (``together.run_counts``).
     counted: QuerySet | None = None
     key_expressions: tuple[Any, ...] = ()
     condition: Q | None = None  # the counted rows are ``counted.filter(condition)``
@@ -194,142 +193,6 @@ def run(measure: Measure, *, by_provider: bool, provider_id: int | None = None) 
         key = (providers.get(row[MUNICIPALITY]), *(row[k] for k in keys))
         found[key] = found.get(key, 0) + (row["value"] or 0)
     return found
-
-
-def run_counts(measures: Sequence[Measure], *, provider_id: int | None = None) -> list[dict]:
-    """Several counts of the same rows (``count_rows``/``count_where`` of one queryset, one
-    ``via``), each with its own breakdown and condition, in one query: grouped by all their
-    keys at once, one conditional count per measure, then added up per measure (a count of
-    rows adds up exactly over a finer grouping). Per measure, what ``run(measure,
-    by_provider=True, provider_id=provider_id)`` returns."""
-    first = measures[0]
-    names: list[str] = []
-    expressions: dict[str, Any] = {}
-    own: list[list[str]] = []
-    for i, measure in enumerate(measures):
-        mine = [f"c{i}_{j}" for j in range(len(measure.key_expressions))]
-        for name, key in zip(mine, measure.key_expressions, strict=True):
-            expressions[name] = key if hasattr(key, "resolve_expression") else F(key)
-        names.extend(mine)
-        own.append(mine)
-    counts = {
-        f"n{i}": Count("pk", filter=measure.condition) if measure.condition else Count("pk")
-        for i, measure in enumerate(measures)
-    }
-    combined = Measure(first.counted.annotate(**expressions), Count("pk"), via=first.via)
-    group = MUNICIPALITY if first.via is not None else PROVIDER
-    result = combined.narrowed(provider_id).rows.values(group, *names).annotate(**counts).order_by()
-    providers = first.via.providers_by_municipality if first.via is not None else None
-    found: list[dict] = [{} for _ in measures]
-    for row in result:  # at most (municipalities or providers) × keys rows, already counted
-        head = row[group] if providers is None else providers.get(row[group])
-        for i, (values, mine) in enumerate(zip(found, own, strict=True)):
-            value = row[f"n{i}"]
-            if value:  # else no row of this measure in the group: its own query has none
-                key = (head, *(row[name] for name in mine))
-                values[key] = values.get(key, 0) + value
-    return found
-
-
-def run_distinct(measures: Sequence[Measure], *, kreis: bool) -> list[tuple[dict, dict | None]]:
-    """Counts of distinct values of the same rows (``count_distinct`` of one queryset and one
-    expression, one ``via``), each with its own breakdown, in one statement: the database
-    groups the rows every way at once (GROUPING SETS) instead of reading them once per measure
-    and once more for the Kreis. Per measure, what ``run(measure, by_provider=True)`` returns
-    and, with ``kreis``, what ``run(measure, by_provider=False)`` returns (else None)."""
-    first = measures[0]
-    group = MUNICIPALITY if first.via is not None else PROVIDER
-    names: list[str] = []
-    expressions: dict[str, Any] = {}
-    own: list[list[str]] = []
-    for i, measure in enumerate(measures):
-        mine = [f"c{i}_{j}" for j in range(len(measure.key_expressions))]
-        for name, key in zip(mine, measure.key_expressions, strict=True):
-            expressions[name] = key if hasattr(key, "resolve_expression") else F(key)
-        names.extend(mine)
-        own.append(mine)
-    (counted,) = first.value.source_expressions
-    rows = (
-        first.counted.annotate(**expressions, g_counted=counted)
-        .values(group, *names, "g_counted")
-        .order_by()
-    )
-    found: list[tuple[dict, dict | None]] = [({}, {} if kreis else None) for _ in measures]
-    try:
-        sql, params = rows.query.sql_with_params()
-    except EmptyResultSet:  # nothing can match: what the aggregates give over no rows
-        for (_, totals), mine in zip(found, own, strict=True):
-            if totals is not None and not mine:
-                totals[()] = 0
-        return found
-    columns = [group, *names]
-    sets: dict[tuple[str, ...], list[tuple[int, bool]]] = {}
-    for i, mine in enumerate(own):
-        sets.setdefault((group, *mine), []).append((i, False))
-        if kreis:
-            sets.setdefault(tuple(mine), []).append((i, True))
-    # GROUPING(…) has a bit for each column left out of the row's set, the first one highest
-    by_mask = {
-        sum(1 << (len(columns) - 1 - c) for c, name in enumerate(columns) if name not in cols): to
-        for cols, to in sets.items()
-    }
-    quote = connection.ops.quote_name
-    listed = ", ".join(quote(name) for name in columns)
-    grouping = ", ".join(f"({', '.join(quote(name) for name in cols)})" for cols in sets)
-    # Only quoted aliases and Django's compiled query (its values stay parameters). The rows
-    # made distinct first (a hash, not a sort of every participation: 560,000 on the bench)
-    # count the same distinct values per set.
-    statement = " ".join(
-        (
-            f"SELECT GROUPING({listed}), {listed}, COUNT(DISTINCT {quote('g_counted')})",
-            "FROM (SELECT DISTINCT *",
-            f"FROM ({sql}) AS found) AS counted",
-            f"GROUP BY GROUPING SETS ({grouping})",
-        )
-    )
-    providers = first.via.providers_by_municipality if first.via is not None else None
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        for mask, head, *values in cursor.fetchall():
-            row = dict(zip(names, values[:-1], strict=True))
-            for i, is_kreis in by_mask[mask]:
-                key = tuple(row[name] for name in own[i])
-                by_provider, totals = found[i]
-                if is_kreis:
-                    totals[key] = values[-1]
-                else:
-                    key = (head if providers is None else providers.get(head), *key)
-                    by_provider[key] = by_provider.get(key, 0) + values[-1]
-    return found
-
-
-def distinct_rows(measure: Measure) -> tuple | None:
-    """What a count of distinct values shares with others of the same rows (``run_distinct``);
-    None for any other aggregate."""
-    value = measure.value
-    if not (
-        measure.counted is not None
-        and isinstance(value, Count)
-        and value.distinct
-        and value.filter is None
-        and len(value.source_expressions) == 1
-    ):
-        return None
-    try:
-        return (str(measure.counted.query), measure.via, str(value))
-    except EmptyResultSet:
-        return None
-
-
-def shared_rows(measure: Measure) -> tuple | None:
-    """What a count shares with other counts of the same rows (``run_counts``); None for any
-    other aggregate."""
-    if measure.counted is None or measure.value != Count("pk"):
-        return None
-    try:
-        return (str(measure.counted.query), measure.via)
-    except EmptyResultSet:
-        return None
 
 
 # --- who belongs where ----------------------------------------------------------------------
@@ -402,7 +265,7 @@ def count_rows(rows: QuerySet, *keys: Any, via: Period | None = None) -> Measure
 
 def count_distinct(rows: QuerySet, field: str, *keys: Any, via: Period | None = None) -> Measure:
     """Count the distinct values of ``field`` (persons) in the rows, broken down by the keys;
-    counts of the same rows share one statement (``run_distinct``)."""
+    counts of the same rows share one statement (``together.run_distinct``)."""
     annotated, names = keyed(rows, *keys)
     value = Count(field, distinct=True)
     return Measure(annotated, value, names, via, counted=rows, key_expressions=keys)

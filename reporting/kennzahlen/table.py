@@ -21,17 +21,10 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from imcase.organisation.models import Landkreis, Provider
-from reporting.kennzahlen.queries import (
-    Measure,
-    Period,
-    distinct_rows,
-    run,
-    run_counts,
-    run_distinct,
-    shared_rows,
-)
+from reporting.kennzahlen.queries import Measure, Period, run
 from reporting.kennzahlen.registry import Definition, Group, Kennzahl, Unit, definition_for
 from reporting.kennzahlen.rows import Line, sum_members
+from reporting.kennzahlen.together import distinct_rows, run_counts, run_distinct, shared_rows
 
 KREIS = "kreis"
 UNASSIGNED = "none"
@@ -129,8 +122,8 @@ def _compute_together(
 
 def _groups(figures, measures: dict[str, Measure], period: Period) -> dict[str, list[Kennzahl]]:
     """Figure ID → the figures computed with it in one query: additive counts of the same rows
-    (``queries.run_counts``), and counts of distinct persons of the same rows, additive or
-    not alike (``queries.run_distinct``; for one provider, one query per figure as before)."""
+    (``together.run_counts``), and counts of distinct persons of the same rows, additive or
+    not alike (``together.run_distinct``; for one provider, one query per figure as before)."""
     together: dict[tuple, list[Kennzahl]] = {}
     for figure in figures:
         measure = measures[figure.id]
@@ -165,7 +158,7 @@ def compute_results(
     """Every figure's values per provider (and the Kreis column of the non-additive ones).
 
     Additive counts of the same rows (the persons on 31.12. by sex, age, nationality, …; the
-    contacts by kind and by setting) share one query (``queries.run_counts``); every other
+    contacts by kind and by setting) share one query (``together``); every other
     figure is one query, a non-additive one a second for the Kreis column."""
     figures = definition.figures
     measures = {figure.id: figure.measure(period) for figure in figures}
