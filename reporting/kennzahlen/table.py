@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 
 from imcase.organisation.models import Landkreis, Provider
@@ -141,13 +141,19 @@ def _groups(figures, measures: dict[str, Measure], period: Period) -> dict[str, 
 def analytic_session() -> Iterator[None]:
     """PostgreSQL without JIT compilation for the table's queries: it compiled each large
     aggregate anew, which took longer than running it (3.6 of 6 s in one statement on the
-    bench's 50,000 clients). Changes no result."""
+    bench's 50,000 clients). Changes no result. A session setting, not a transaction: the
+    progress the background computation writes stays visible while it runs."""
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    try:
         yield
+    finally:
+        if not connection.needs_rollback:  # an aborted transaction undoes the SET itself
+            with connection.cursor() as cursor:
+                cursor.execute("RESET jit")
 
 
 def compute_results(
