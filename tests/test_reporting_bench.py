@@ -42,10 +42,22 @@ def test_the_reporting_cases_answer_and_orm_and_sql_agree(demo_kreis):
 
 
 def test_the_comparison_notices_a_difference(demo_kreis, monkeypatch):
-    monkeypatch.setitem(
-        bench_reporting.SQL,
-        "K01",
-        ["SELECT provider_id, COUNT(*) + 1 FROM clients_consultation GROUP BY provider_id"],
-    )
-    with pytest.raises(bench.BenchError, match="verschiedene Kennzahlen"):
+    from devtools.bench import kennzahlen_sql
+
+    contacts = kennzahlen_sql.CONTACTS.replace("COUNT(*) AS contacts", "COUNT(*) + 1 AS contacts")
+    assert contacts != kennzahlen_sql.CONTACTS
+    monkeypatch.setitem(kennzahlen_sql.STATEMENTS, "Kontakte", contacts)
+    with pytest.raises(bench.BenchError, match="verschiedene Kennzahlen: K01"):
         bench_reporting._compared()
+
+
+def test_the_table_reports_the_ratio_of_orm_and_sql():
+    from devtools.bench.runner import BenchResult, format_table
+
+    results = [
+        BenchResult(bench_reporting.ORM_CASE, 300.0, 310.0, "61"),
+        BenchResult(bench_reporting.SQL_CASE, 120.0, 125.0, "4"),
+    ]
+    last = format_table(results).splitlines()[-1]
+    assert last == "Verhältnis Kennzahlentabelle ORM ÷ handgeschriebenes SQL: 2.50"
+    assert "Verhältnis" not in format_table(results[:1])

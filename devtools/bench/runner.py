@@ -67,6 +67,8 @@ class BenchResult:
 
 
 CASES: list[BenchCase] = []
+# Pairs of cases whose ratio the table reports (the same result computed two ways).
+RATIOS: list[tuple[str, str, str]] = []
 
 
 def register(case: BenchCase) -> BenchCase:
@@ -74,6 +76,12 @@ def register(case: BenchCase) -> BenchCase:
         raise ValueError(f"Benchmark {case.name!r} ist schon registriert.")
     CASES.append(case)
     return case
+
+
+def compare(numerator: str, denominator: str, label: str) -> None:
+    """Report the ratio of two cases' medians below the table (when both ran) as ``label``."""
+    if (numerator, denominator, label) not in RATIOS:
+        RATIOS.append((numerator, denominator, label))
 
 
 def benchmark(name: str) -> Callable[[Callable[[], Callable[[], Any]]], Callable]:
@@ -246,4 +254,15 @@ def format_table(results: list[BenchResult]) -> str:
         return " | ".join(cells)
 
     rule = "-+-".join("-" * w for w in widths)
-    return "\n".join([line(header), rule, *(line(row) for row in rows)])
+    return "\n".join([line(header), rule, *(line(row) for row in rows), *format_ratios(results)])
+
+
+def format_ratios(results: list[BenchResult]) -> list[str]:
+    """One line per compared pair that ran: "Verhältnis <label>: 1.80" (of the medians)."""
+    medians = {r.name: r.median_ms for r in results}
+    found = []
+    for numerator, denominator, label in RATIOS:
+        if medians.get(numerator) and medians.get(denominator):
+            ratio = medians[numerator] / medians[denominator]
+            found.append(f"Verhältnis {label}: {ratio:.2f}")
+    return ["", *found] if found else []

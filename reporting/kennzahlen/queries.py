@@ -4,7 +4,8 @@ Every function takes a ``Period`` (Kreis, reporting year, optionally one provide
 a ``Measure``: a queryset of the counted rows, annotated with the provider the row belongs to
 (``g_provider``) or with the client's municipality on 31.12. (``g_municipality``), and, for a
 breakdown, its keys (``k0``, ``k1``, …), plus the aggregate to compute. ``run`` groups and
-aggregates it in one SQL query; nothing loops over clients.
+aggregates it in one SQL query; nothing loops over clients. The table computes figures over the
+same rows together, in one query for several figures (``together``).
 
 Definitions (year Y, 01.01.–31.12.):
 
@@ -61,6 +62,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.lookups import In, IsNull
 from django.utils import timezone
 
 from clients.asof import (
@@ -147,6 +149,11 @@ class Measure:
     value: Aggregate
     keys: tuple[str, ...] = ()
     via: Period | None = None
+    # A plain count of rows (``count_rows``): the rows before the keys, and the keys as given,
+    # so that counts of the same rows can share one query (``together.run_counts``).
+    counted: QuerySet | None = None
+    key_expressions: tuple[Any, ...] = ()
+    condition: Q | None = None  # the counted rows are ``counted.filter(condition)``
 
     def narrowed(
         self, provider_id: int | None = None, municipality_ids: Iterable[int] | None = None
@@ -163,7 +170,7 @@ class Measure:
                 rows = rows.filter(**{PROVIDER: provider_id})
         if municipality_ids is not None:
             rows = rows.filter(**{f"{MUNICIPALITY}__in": municipality_ids})
-        return replace(self, rows=rows)
+        return replace(self, rows=rows, counted=None, key_expressions=(), condition=None)
 
 
 def run(measure: Measure, *, by_provider: bool, provider_id: int | None = None) -> dict:
@@ -253,7 +260,24 @@ def keyed(rows: QuerySet, *keys: Any) -> tuple[QuerySet, tuple[str, ...]]:
 def count_rows(rows: QuerySet, *keys: Any, via: Period | None = None) -> Measure:
     """Count rows, broken down by the given keys; ``via`` for rows from ``attribute``."""
     annotated, names = keyed(rows, *keys)
-    return Measure(annotated, Count("pk"), names, via)
+    return Measure(annotated, Count("pk"), names, via, counted=rows, key_expressions=keys)
+
+
+def count_distinct(rows: QuerySet, field: str, *keys: Any, via: Period | None = None) -> Measure:
+    """Count the distinct values of ``field`` (persons) in the rows, broken down by the keys;
+    counts of the same rows share one statement (``together.run_distinct``)."""
+    annotated, names = keyed(rows, *keys)
+    value = Count(field, distinct=True)
+    return Measure(annotated, value, names, via, counted=rows, key_expressions=keys)
+
+
+def count_where(rows: QuerySet, condition: Q, *keys: Any, via: Period | None = None) -> Measure:
+    """Count the rows that meet ``condition`` (``count_rows(rows.filter(condition), …)``),
+    so that the count can share one query with the other counts of ``rows``."""
+    annotated, names = keyed(rows.filter(condition), *keys)
+    return Measure(
+        annotated, Count("pk"), names, via, counted=rows, key_expressions=keys, condition=condition
+    )
 
 
 # --- staff ----------------------------------------------------------------------------------
@@ -336,8 +360,8 @@ def staff_requalification(period: Period) -> Measure:
         When(requalification_started__lte=end, then=Value(REQUALIFICATION[1][0])),
         default=Value(REQUALIFICATION[2][0]),
     )
-    rows = staff(period).filter(qualification_then=StaffMember.Qualification.OTHER)
-    return count_rows(rows, state)
+    other = Q(qualification_then=StaffMember.Qualification.OTHER)
+    return count_where(staff(period), other, state)
 
 
 # --- persons --------------------------------------------------------------------------------
@@ -366,7 +390,7 @@ def persons_counselled(period: Period) -> Measure:
         consultation__date__range=(period.start, period.end),
         consultation__provider__landkreis_id=period.landkreis_id,
     ).annotate(**{PROVIDER: F("consultation__provider_id")})
-    return Measure(rows, Count("client_id", distinct=True))
+    return count_distinct(rows, "client_id")
 
 
 HOUSEHOLD = "household_then"
@@ -400,15 +424,14 @@ def _with_household(period: Period) -> QuerySet:
 def households(period: Period) -> Measure:
     """Households with at least two persons in the target group on 31.12."""
     rows = _with_household(period).filter(**{f"{HOUSEHOLD}__in": _shared_households(period)})
-    return Measure(with_provider(rows, period), Count(HOUSEHOLD, distinct=True))
+    return count_distinct(with_provider(rows, period), HOUSEHOLD)
 
 
 def single_persons(period: Period) -> Measure:
     """Persons in the target group on 31.12. without another household member who is too."""
-    rows = _with_household(period).filter(
-        Q(**{f"{HOUSEHOLD}__isnull": True}) | ~Q(**{f"{HOUSEHOLD}__in": _shared_households(period)})
-    )
-    return count_rows(rows, via=period)
+    household = _household_then(period)
+    alone = Q(IsNull(household, True)) | ~Q(In(household, _shared_households(period)))
+    return count_where(clients_on_31_december(period), alone, via=period)
 
 
 def persons_by_sex(period: Period) -> Measure:

@@ -20,6 +20,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 
 from clients.asof import case_status_on, closed_on_as_of, closed_reason_as_of
 from clients.models import (
@@ -29,7 +30,14 @@ from clients.models import (
     Referral,
     WindowExtension,
 )
-from reporting.kennzahlen.queries import PROVIDER, Measure, Period, attribute, count_rows
+from reporting.kennzahlen.queries import (
+    PROVIDER,
+    Measure,
+    Period,
+    attribute,
+    count_rows,
+    count_where,
+)
 
 
 def counted_contact_q(period: Period, prefix: str = "") -> Q:
@@ -69,7 +77,7 @@ def contacts_total(period: Period) -> Measure:
 
 
 def exploratory_talks(period: Period) -> Measure:
-    return count_rows(contacts(period).filter(kind=Consultation.Kind.EXPLORATORY))
+    return count_where(contacts(period), Q(kind=Consultation.Kind.EXPLORATORY))
 
 
 def participations(period: Period) -> Measure:
@@ -117,12 +125,8 @@ def referral_status_on(day) -> Coalesce:
 
 
 def referrals_attended_by_service(period: Period) -> Measure:
-    rows = (
-        _of_contacts(Referral, period)
-        .annotate(status_then=referral_status_on(period.end))
-        .filter(status_then=Referral.Status.ATTENDED)
-    )
-    return count_rows(rows, "service_id")
+    attended = Q(Exact(referral_status_on(period.end), Referral.Status.ATTENDED))
+    return count_where(_of_contacts(Referral, period), attended, "service_id")
 
 
 # --- extensions and closings ----------------------------------------------------------------
@@ -134,17 +138,13 @@ def _extensions(period: Period) -> QuerySet:
 
 
 def extensions_requested(period: Period) -> Measure:
-    rows = _extensions(period).filter(
-        requested_at__gte=period.start_at, requested_at__lt=period.end_at
-    )
-    return count_rows(rows, via=period)
+    requested = Q(requested_at__gte=period.start_at, requested_at__lt=period.end_at)
+    return count_where(_extensions(period), requested, via=period)
 
 
 def _decided(period: Period, decision: str) -> Measure:
-    rows = _extensions(period).filter(
-        decision=decision, decided_at__gte=period.start_at, decided_at__lt=period.end_at
-    )
-    return count_rows(rows, via=period)
+    decided = Q(decision=decision, decided_at__gte=period.start_at, decided_at__lt=period.end_at)
+    return count_where(_extensions(period), decided, via=period)
 
 
 def extensions_granted(period: Period) -> Measure:

@@ -18,11 +18,11 @@ the figures are not additive (the Kreis column runs its own query, see ``registr
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from clients.models import OutcomeEvent
 from clients.models.outcome import OutcomeCategory
-from reporting.kennzahlen.queries import PROVIDER, Measure, Period, keyed
+from reporting.kennzahlen.queries import PROVIDER, Measure, Period, count_distinct
 
 
 def outcomes(period: Period) -> QuerySet:
@@ -35,8 +35,7 @@ def outcomes(period: Period) -> QuerySet:
 
 
 def _persons(rows: QuerySet, *keys) -> Measure:
-    annotated, names = keyed(rows, *keys)
-    return Measure(annotated, Count("client_id", distinct=True), names)
+    return count_distinct(rows, "client_id", *keys)
 
 
 def _certificates_q(period: Period) -> Q:

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from plans.models import (
@@ -29,7 +29,9 @@ from reporting.kennzahlen.queries import (
     Period,
     attribute,
     clients_during_year,
+    count_distinct,
     count_rows,
+    count_where,
     during_year_q,
 )
 
@@ -53,7 +55,7 @@ def _persons_with_part(period: Period, part: str) -> Measure:
         version__plan__client=OuterRef("pk"),
         part=part,
     )
-    return count_rows(clients_during_year(period).filter(Exists(goals)), via=period)
+    return count_where(clients_during_year(period), Q(Exists(goals)), via=period)
 
 
 def persons_with_plan_a(period: Period) -> Measure:
@@ -74,12 +76,12 @@ def _versions_agreed_in_year(period: Period) -> QuerySet:
 
 def plans_created(period: Period) -> Measure:
     """Plans whose first version was agreed in the year."""
-    return count_rows(_versions_agreed_in_year(period).filter(number=1), via=period)
+    return count_where(_versions_agreed_in_year(period), Q(number=1), via=period)
 
 
 def plans_continued(period: Period) -> Measure:
     """Fortschreibungen: versions 2, 3, … agreed in the year."""
-    return count_rows(_versions_agreed_in_year(period).filter(number__gt=1), via=period)
+    return count_where(_versions_agreed_in_year(period), Q(number__gt=1), via=period)
 
 
 def goals_of_year(period: Period) -> QuerySet:
@@ -143,9 +145,8 @@ def _progress_ratings(period: Period) -> QuerySet:
 
 
 def independence_progress_by_field(period: Period) -> Measure:
-    rows = _progress_ratings(period).annotate(k0=F("field_id"))
-    return Measure(rows, Count(CLIENT_OF_GOAL, distinct=True), ("k0",), via=period)
+    return count_distinct(_progress_ratings(period), CLIENT_OF_GOAL, "field_id", via=period)
 
 
 def persons_with_independence_progress(period: Period) -> Measure:
-    return Measure(_progress_ratings(period), Count(CLIENT_OF_GOAL, distinct=True), via=period)
+    return count_distinct(_progress_ratings(period), CLIENT_OF_GOAL, via=period)
