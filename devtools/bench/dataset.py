@@ -30,7 +30,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.db import connections, models, transaction
@@ -107,40 +107,124 @@ def _copyable(queryset: QuerySet, kwargs: dict) -> bool:
 
 def copy_bulk_create(queryset: QuerySet, objs, batch_size=None, **kwargs):
     """``bulk_create`` with COPY: the same rows, the objects returned with their keys."""
-    if not _copyable(queryset, kwargs):
-        return _original_bulk_create(queryset, objs, batch_size=batch_size, **kwargs)
     objs = list(objs)
-    if not objs:
-        return objs
+    if not objs or copy_objects(queryset, objs, kwargs) is None:
+        return _original_bulk_create(queryset, objs, batch_size=batch_size, **kwargs)
+    return objs
+
+
+def copy_objects(
+    queryset: QuerySet, objs: list[models.Model], kwargs: dict | None = None
+) -> tuple[list[str], list[list]] | None:
+    """Give ``objs`` their keys and write them with COPY, as ``bulk_create`` would insert
+    them; returns the columns and the rows written, or None (nothing written) where the
+    ordinary ``bulk_create`` has to do it."""
+    if not _copyable(queryset, kwargs or {}):
+        return None
     model, using = queryset.model, queryset.db
     connection = connections[using]
     queryset._for_write = True
-    queryset._prepare_for_bulk_create(objs)
+    _prepare_for_bulk_create(model, objs)
     missing = [obj for obj in objs if not obj._is_pk_set()]
     pk = model._meta.pk
     if missing and not isinstance(pk, AutoField):
-        return _original_bulk_create(queryset, objs, batch_size=batch_size, **kwargs)
+        return None
     for obj, key in zip(missing, reserve_ids(model, len(missing), using), strict=True):
         setattr(obj, pk.attname, key)
-    fields = model._meta.concrete_fields
-    read, columns = row_reader(fields, connection)
-
-    def prepared(obj):
-        row = read(obj)
-        if any(hasattr(value, "resolve_expression") for value in row):
-            raise _NotCopyable
-        return row
-
+    read, columns = row_reader(model._meta.concrete_fields, connection)
     try:
-        rows = [prepared(obj) for obj in objs]
+        rows = list(map(read, objs))
     except _NotCopyable:
-        return _original_bulk_create(queryset, objs, batch_size=batch_size, **kwargs)
+        return None
     with transaction.atomic(using=using, savepoint=False):
         copy_rows(model._meta.db_table, columns, rows, using)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
-    return objs
+    return columns, rows
+
+
+def _prepare_for_bulk_create(model: type[models.Model], objs: list[models.Model]) -> None:
+    """``QuerySet._prepare_for_bulk_create`` on PostgreSQL (which takes DEFAULT in a bulk
+    insert), asking ``_prepare_related_fields_for_save`` only about the objects that hold a
+    related object (the others it would leave as they are)."""
+    opts = model._meta
+    pk = opts.pk
+    relations = [f.cache_name for f in opts.concrete_fields if f.is_relation]
+    every = bool(opts.private_fields)  # a GenericForeignKey: always the full check
+    for obj in objs:
+        if not obj._is_pk_set():
+            obj.pk = pk.get_pk_value_on_save(obj)
+        cached = obj._state.fields_cache
+        if every or (cached and any(name in cached for name in relations)):
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+
+
+class _NotCopyable(Exception):
+    """A value is an SQL expression: the ordinary INSERT has to compute it."""
+
+
+_original_bulk_update = QuerySet.bulk_update
+
+
+def copy_bulk_update(queryset: QuerySet, objs, fields, batch_size=None):
+    """``bulk_update`` through a temporary table filled with COPY and one ``UPDATE … FROM``
+    instead of a ``CASE WHEN`` per object and field: the same values (prepared by the fields
+    as for the CASE), the same rows (those of ``queryset`` among the objects' keys), the same
+    count. Anything unusual (an expression as value, a key twice, a field that is not a
+    plain column) goes the ordinary way, which also raises its errors."""
+    objs = tuple(objs)
+    model, using = queryset.model, queryset.db
+    connection = connections[using]
+    opts = model._meta
+    try:
+        targets = [opts.get_field(name) for name in fields]
+    except Exception:  # noqa: BLE001 - the ordinary way names the error
+        targets = []
+    usual = (
+        connection.vendor == "postgresql"
+        and objs
+        and targets
+        and all(f.concrete and not f.many_to_many and not f.primary_key for f in targets)
+        and not any(p._meta.concrete_model is not opts.concrete_model for p in opts.all_parents)
+        and all(obj._is_pk_set() for obj in objs)
+    )
+    keys = [obj.pk for obj in objs] if usual else []
+    if not usual or len(set(keys)) != len(keys):
+        return _original_bulk_update(queryset, objs, fields, batch_size=batch_size)
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_update", fields=targets)
+    rows = []
+    for obj in objs:
+        values = [getattr(obj, f.attname) for f in targets]
+        if any(hasattr(value, "resolve_expression") for value in values):
+            return _original_bulk_update(queryset, objs, fields, batch_size=batch_size)
+        rows.append(
+            [obj.pk]
+            + [f.get_db_prep_save(v, connection) for f, v in zip(targets, values, strict=True)]
+        )
+    queryset._for_write = True
+    if queryset.query.where:  # a manager that hides rows: only those it shows
+        shown = set(queryset.filter(pk__in=keys).values_list("pk", flat=True))
+        rows = [row for row in rows if row[0] in shown]
+    quote = connection.ops.quote_name
+    table, key = quote(opts.db_table), quote(opts.pk.column)
+    columns = [opts.pk.column] + [f.column for f in targets]
+    listed = ", ".join(quote(c) for c in columns)
+    scratch = f"bulk_update_{opts.db_table}"
+    assignments = ", ".join(f"{quote(f.column)} = u.{quote(f.column)}" for f in targets)
+    # the names are the model's table and columns, not input
+    create = f"CREATE TEMPORARY TABLE {quote(scratch)} AS SELECT {listed} FROM {table} LIMIT 0"  # noqa: S608
+    update = (
+        f"UPDATE {table} SET {assignments} FROM {quote(scratch)} u WHERE {table}.{key} = u.{key}"  # noqa: E501, S608
+    )
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        cursor.execute(create)
+        copy_rows(scratch, columns, rows, using)
+        cursor.execute(update)
+        updated = cursor.rowcount
+        cursor.execute(f"DROP TABLE {quote(scratch)}")
+    return updated
 
 
 # Values that plain fields store as they are (what get_db_prep_save returns for them unchanged).
@@ -169,29 +253,100 @@ def _is_plain(field: models.Field) -> bool:
     )
 
 
+def _keeps_strings(field: models.Field) -> bool:
+    """A text field, which stores any ``str`` as it is (a ``TextChoices`` member too: its
+    ``get_db_prep_save`` returns the value unchanged)."""
+    return isinstance(field, models.CharField | models.TextField) and not isinstance(
+        field, models.ForeignKey
+    )
+
+
+def _is_timestamp(field: models.Field) -> bool:
+    """A ``DateTimeField``: an aware datetime (or None) goes to PostgreSQL as it is
+    (``get_prep_value`` changes only a naive one, ``adapt_datetimefield_value`` nothing)."""
+    return type(field) is models.DateTimeField
+
+
+def _stored_as_is(value) -> bool:
+    return value is None or (type(value) is dt.datetime and value.tzinfo is not None)
+
+
 def row_reader(fields, connection):
     """A function that reads one row of ``fields`` off an object, values as an INSERT would
     write them, and the columns in the order of its values: the plain fields first, all at
     once (``attrgetter``), then the rest through their ``pre_save`` and
-    ``get_db_prep_save``."""
+    ``get_db_prep_save``, short-cut for the values those would return unchanged."""
     plain = [f for f in fields if _is_plain(f)]
     other = [f for f in fields if not _is_plain(f)]
     getter = _getter([f.attname for f in plain])
+    strings = [_keeps_strings(f) for f in plain]
+    as_is: dict[tuple, bool] = {}  # per tuple of value types: all stored unchanged?
+
+    def unchanged(types: tuple) -> bool:
+        if any(hasattr(t, "resolve_expression") for t in types):
+            raise _NotCopyable
+        return all(
+            t in PLAIN_TYPES or (keeps and issubclass(t, str))
+            for t, keeps in zip(types, strings, strict=True)
+        )
+
+    def slow(values) -> list:
+        return [
+            value if type(value) in PLAIN_TYPES else f.get_db_prep_save(value, connection)
+            for f, value in zip(plain, values, strict=True)
+        ]
+
+    readers = []
+    for field in other:
+        readers.append(_other_reader(field, connection))
 
     def read(obj) -> list:
         values = getter(obj)
-        if PLAIN_TYPES.issuperset(map(type, values)):
-            row = list(values)
-        else:
-            row = [
-                value if type(value) in PLAIN_TYPES else f.get_db_prep_save(value, connection)
-                for f, value in zip(plain, values, strict=True)
-            ]
-        for field in other:
-            row.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+        types = tuple(map(type, values))
+        fast = as_is.get(types)
+        if fast is None:
+            fast = as_is[types] = unchanged(types)
+        row = list(values) if fast else slow(values)
+        for reader in readers:
+            row.append(reader(obj))
         return row
 
     return read, [f.column for f in plain + other]
+
+
+def _other_reader(field: models.Field, connection):
+    """Read one field that is not plain: through ``pre_save`` (an ``auto_now`` stamps the
+    object, as on an INSERT) and ``get_db_prep_save``, skipped for an aware datetime."""
+    attname = field.attname
+    prep = field.get_db_prep_save
+    if not _is_timestamp(field):
+
+        def prepared(obj):
+            value = field.pre_save(obj, True)
+            if hasattr(value, "resolve_expression"):
+                raise _NotCopyable
+            return prep(value, connection)
+
+        return prepared
+    if field.auto_now or field.auto_now_add:
+
+        def stamped(obj):
+            value = field.pre_save(obj, True)
+            return value if _stored_as_is(value) else _prepared(prep, value, connection)
+
+        return stamped
+
+    def timestamp(obj):
+        value = getattr(obj, attname)
+        return value if _stored_as_is(value) else _prepared(prep, value, connection)
+
+    return timestamp
+
+
+def _prepared(prep, value, connection):
+    if hasattr(value, "resolve_expression"):
+        raise _NotCopyable
+    return prep(value, connection)
 
 
 def _getter(names: list[str]):
@@ -202,10 +357,6 @@ def _getter(names: list[str]):
     return attrgetter(*names)
 
 
-class _NotCopyable(Exception):
-    """A value is an SQL expression: the ordinary INSERT has to compute it."""
-
-
 # --- the demo's consultations as tuples ---------------------------------------------------
 
 
@@ -213,13 +364,16 @@ def flush_consultations(buffer) -> None:
     """``devtools.demo.consultations._Buffer.flush`` with the same rows, written as tuples: the
     contacts (with keys), their participants, topic links, referrals, and the first history
     entry of each contact and referral ("angelegt", by the manager at 17:00 on the contact
-    day) with the topics of that version."""
+    day) with the topics of that version. A version's values are taken from the rows just
+    written, not read off the objects a second time."""
     from clients.models import Consultation, ConsultationParticipant, Referral
-    from devtools.demo.consultations import _at
 
     if not buffer.consultations:
         return
-    rows = Consultation.objects.bulk_create(buffer.consultations)
+    rows = buffer.consultations
+    written = copy_objects(Consultation.objects.all(), rows)
+    if written is None:  # pragma: no cover - the demo's contacts are always copyable
+        rows = _original_bulk_create(Consultation.objects.all(), rows)
     ids = [row.pk for row in rows]
     participants = ConsultationParticipant._meta
     copy_rows(
@@ -233,15 +387,20 @@ def flush_consultations(buffer) -> None:
     copy_rows(through._meta.db_table, ["id", "consultation_id", "topic_id"], links)
     for i, referral in buffer.referrals:
         referral.consultation_id = ids[i]
-    referrals = Referral.objects.bulk_create([r for _, r in buffer.referrals])
+    referrals = [r for _, r in buffer.referrals]
+    referrals_written = copy_objects(Referral.objects.all(), referrals)
+    if referrals_written is None:  # pragma: no cover
+        referrals = _original_bulk_create(Referral.objects.all(), referrals)
+    at_five = _five_pm()
     history = Consultation.history.model
     history_ids = reserve_ids(history, len(rows))
     copy_history(
         history,
         rows,
         history_ids,
-        dates=(_at(row.date, 17) for row in rows),
+        dates=(at_five(row.date) for row in rows),
         users=(row.recorded_by_id for row in rows),
+        written=written,
     )
     topic_history = history.topics.model
     copy_rows(
@@ -257,11 +416,28 @@ def flush_consultations(buffer) -> None:
         referral_history,
         referrals,
         reserve_ids(referral_history, len(referrals)),
-        dates=(_at(r.status_changed_on, 17) for r in referrals),
+        dates=(at_five(r.status_changed_on) for r in referrals),
         users=(None for _ in referrals),
+        written=referrals_written,
     )
     buffer.written += len(ids)
     buffer.consultations, buffer.participants, buffer.topics, buffer.referrals = [], [], [], []
+
+
+def _five_pm():
+    """``consultations._at(day, 17)``, once per day (a year has few days, a year of contacts
+    many)."""
+    from devtools.demo.consultations import _at
+
+    moments: dict[dt.date, dt.datetime] = {}
+
+    def at_five(day: dt.date) -> dt.datetime:
+        moment = moments.get(day)
+        if moment is None:
+            moment = moments[day] = _at(day, 17)
+        return moment
+
+    return at_five
 
 
 def copy_history(
@@ -271,13 +447,21 @@ def copy_history(
     dates: Iterable,
     users: Iterable[int | None],
     using: str = "default",
+    written: tuple[list[str], list[list]] | None = None,
 ) -> int:
     """The first history entry ("+") of each instance, as simple_history's
-    ``bulk_history_create`` writes it, without a model instance per entry."""
+    ``bulk_history_create`` writes it, without a model instance per entry. ``written``: the
+    columns and rows of the instances as just copied (``copy_objects``), whose values the
+    entries repeat, so they need not be read off the objects again."""
     connection = connections[using]
     tracked_names = {f.attname for f in history_model.tracked_fields}
     fields = history_model._meta.concrete_fields
-    read, columns = row_reader([f for f in fields if f.attname in tracked_names], connection)
+    tracked = [f for f in fields if f.attname in tracked_names]
+    read, columns = row_reader(tracked, connection)
+    source = _positions(columns, written[0]) if written is not None else None
+    if source is not None:
+        values = itemgetter(*source) if len(source) > 1 else (lambda row: (row[source[0]],))
+        read = lambda instance, row: list(values(row))  # noqa: E731
     own = ["history_id", "history_date", "history_user", "history_change_reason", "history_type"]
     columns += [history_model._meta.get_field(name).column for name in own]
     rest = [
@@ -285,15 +469,27 @@ def copy_history(
     ]  # e.g. the snapshot fields of a contact's version, at their defaults
     columns += [f.column for f in rest]
     defaults = [f.get_db_prep_save(f.get_default(), connection) for f in rest]
+    tail = defaults
 
     def rows() -> Iterator[list]:
-        for instance, key, date, user in zip(instances, keys, dates, users, strict=True):
-            row = read(instance)
-            row += (key, date, user, "", "+")
-            row += defaults
-            yield row
+        sources = written[1] if source is not None else instances
+        for instance, key, date, user, row in zip(
+            instances, keys, dates, users, sources, strict=True
+        ):
+            entry = read(instance, row) if source is not None else read(instance)
+            entry += (key, date, user, "", "+")
+            entry += tail
+            yield entry
 
     return copy_rows(history_model._meta.db_table, columns, rows(), using)
+
+
+def _positions(columns: list[str], written: list[str]) -> list[int] | None:
+    """Where each of ``columns`` is among the ``written`` ones (None if one is missing)."""
+    where = {column: i for i, column in enumerate(written)}
+    if not columns or any(column not in where for column in columns):
+        return None
+    return [where[column] for column in columns]
 
 
 # --- switching it on ----------------------------------------------------------------------
@@ -314,11 +510,13 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
             cursor.execute("SET LOCAL session_replication_role = replica")
     flush = _Buffer.flush
     QuerySet.bulk_create = copy_bulk_create
+    QuerySet.bulk_update = copy_bulk_update
     _Buffer.flush = flush_consultations
     try:
         yield
     finally:
         QuerySet.bulk_create = _original_bulk_create
+        QuerySet.bulk_update = _original_bulk_update
         _Buffer.flush = flush
         if superuser and connection.in_atomic_block and not connection.needs_rollback:
             with connection.cursor() as cursor:
