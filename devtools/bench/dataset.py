@@ -492,6 +492,52 @@ def _positions(columns: list[str], written: list[str]) -> list[int] | None:
     return [where[column] for column in columns]
 
 
+def consultation_models() -> list[type[models.Model]]:
+    """The tables ``add_consultations`` fills: contacts, participants, topic links, referrals
+    and their first versions."""
+    from clients.models import Consultation, ConsultationParticipant, Referral
+
+    history = Consultation.history.model
+    return [
+        Consultation,
+        ConsultationParticipant,
+        Consultation.topics.through,
+        history,
+        history.topics.model,
+        Referral,
+        Referral.history.model,
+    ]
+
+
+@contextmanager
+def indexes_built_afterwards(
+    tables: Sequence[type[models.Model]], using: str = "default"
+) -> Iterator[None]:
+    """Drop the plain indexes of the tables (not the primary keys, not the indexes of unique
+    constraints) and create them again, with the same names and definitions, when the block
+    has written its rows: one sorted build per index instead of millions of inserts into it.
+    Only for a block that writes and does not look rows up by those indexes."""
+    connection = connections[using]
+    names = [model._meta.db_table for model in tables]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+            WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace
+              AND NOT i.indisprimary AND NOT i.indisunique
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY i.indexrelid""",
+            [names],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")  # a name from the catalog, quoted as needed
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+
+
 # --- switching it on ----------------------------------------------------------------------
 
 
@@ -500,7 +546,14 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
     """Within the surrounding transaction: bulk_create through COPY, the demo's consultation
     buffer as tuples and, for a superuser, no foreign-key triggers (the demo's ANALYZE
     covers this database's tables only)."""
+    import devtools.demo as demo
     from devtools.demo.consultations import _Buffer
+
+    add_consultations = demo.add_consultations
+
+    def add_consultations_fast(*args, **kwargs):
+        with indexes_built_afterwards(consultation_models(), using):
+            return add_consultations(*args, **kwargs)
 
     connection = connections[using]
     with connection.cursor() as cursor:
@@ -512,12 +565,14 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
     QuerySet.bulk_create = copy_bulk_create
     QuerySet.bulk_update = copy_bulk_update
     _Buffer.flush = flush_consultations
+    demo.add_consultations = add_consultations_fast
     try:
         yield
     finally:
         QuerySet.bulk_create = _original_bulk_create
         QuerySet.bulk_update = _original_bulk_update
         _Buffer.flush = flush
+        demo.add_consultations = add_consultations
         if superuser and connection.in_atomic_block and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")
