@@ -37,6 +37,7 @@ from django.db import connections, models, transaction
 from django.db.models import AutoField
 from django.db.models.query import QuerySet
 from django.test.utils import override_settings
+from django.utils import timezone
 
 COPY_CHUNK = 50_000  # rows per COPY statement (bounded memory for the prepared values)
 
@@ -357,24 +358,106 @@ def _getter(names: list[str]):
     return attrgetter(*names)
 
 
+# --- rows without model instances ---------------------------------------------------------
+
+
+class RowMaker:
+    """The row that ``row_reader`` would read off ``model(**values)``, without the instance:
+    a template per set of keywords, read once off a real instance, with the given values put
+    in their columns. Used where a fields' values are all of a kind stored as it is (see
+    ``row_reader``) and every field left out has a constant default; otherwise the row is read
+    off a real instance. The key column stays empty and the ``auto_now`` stamps are set by
+    ``stamp`` when the rows are written, as ``bulk_create`` would."""
+
+    def __init__(self, model: type[models.Model], using: str = "default") -> None:
+        self.model = model
+        fields = model._meta.concrete_fields
+        self.read, self.columns = row_reader(fields, connections[using])
+        self.key_at = self.columns.index(model._meta.pk.column)
+        self.stamps = [
+            self.columns.index(f.column)
+            for f in fields
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        self.templates: dict[tuple, tuple[list, list] | None] = {}
+
+    def row(self, values: dict) -> list:
+        keys = tuple(values)
+        if keys not in self.templates:
+            self.templates[keys] = self._template(values)
+        template = self.templates[keys]
+        if template is None:
+            return self._read(values)
+        base, places = template
+        row = base.copy()
+        for (at, fits), value in zip(places, values.values(), strict=True):
+            if not fits(value):
+                return self._read(values)
+            row[at] = value
+        return row
+
+    def stamp(self, rows: list[list], keys: Iterable[int]) -> None:
+        """Give the rows their keys and their ``auto_now`` stamps, as they are written."""
+        now = timezone.now
+        key_at, stamps = self.key_at, self.stamps
+        for row, key in zip(rows, keys, strict=True):
+            row[key_at] = key
+            for at in stamps:
+                row[at] = now()
+
+    def _read(self, values: dict) -> list:
+        row = self.read(self.model(**values))
+        row[self.key_at] = None
+        return row
+
+    def _template(self, values: dict) -> tuple[list, list] | None:
+        opts = self.model._meta
+        given = set()
+        places = []
+        for name in values:
+            field = opts.get_field(name)
+            fits = _fits(field)
+            if fits is None or name != field.attname or field.column not in self.columns:
+                return None  # a related object, a field of another kind: the instance reads it
+            given.add(field.attname)
+            places.append((self.columns.index(field.column), fits))
+        for field in opts.concrete_fields:
+            stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            if field.attname in given or field.primary_key or stamped:
+                continue
+            if field.has_default() and callable(field.default):
+                return None  # a default drawn per row (a code): the instance draws it
+        return self._read(values), places
+
+
+def _fits(field: models.Field):
+    """A test that a value of ``field`` is stored as it is (None: no such test)."""
+    if _is_plain(field):
+        if _keeps_strings(field):
+            return lambda value: type(value) in PLAIN_TYPES or isinstance(value, str)
+        return lambda value: type(value) in PLAIN_TYPES
+    if _is_timestamp(field) and not (field.auto_now or field.auto_now_add):
+        return _stored_as_is
+    return None
+
+
 # --- the demo's consultations as tuples ---------------------------------------------------
 
 
-def flush_consultations(buffer) -> None:
+def flush_consultations(buffer, contacts: RowMaker) -> None:
     """``devtools.demo.consultations._Buffer.flush`` with the same rows, written as tuples: the
-    contacts (with keys), their participants, topic links, referrals, and the first history
-    entry of each contact and referral ("angelegt", by the manager at 17:00 on the contact
-    day) with the topics of that version. A version's values are taken from the rows just
-    written, not read off the objects a second time."""
+    contacts (rows of ``contacts``, made by ``add_consultation`` below), their participants,
+    topic links, referrals, and the first history entry of each contact and referral
+    ("angelegt", by the manager at 17:00 on the contact day) with the topics of that version,
+    its values taken from the rows of the contacts."""
     from clients.models import Consultation, ConsultationParticipant, Referral
 
     if not buffer.consultations:
         return
     rows = buffer.consultations
-    written = copy_objects(Consultation.objects.all(), rows)
-    if written is None:  # pragma: no cover - the demo's contacts are always copyable
-        rows = _original_bulk_create(Consultation.objects.all(), rows)
-    ids = [row.pk for row in rows]
+    ids = reserve_ids(Consultation, len(rows))
+    contacts.stamp(rows, ids)
+    copy_rows(Consultation._meta.db_table, contacts.columns, rows)
     participants = ConsultationParticipant._meta
     copy_rows(
         participants.db_table,
@@ -389,18 +472,20 @@ def flush_consultations(buffer) -> None:
         referral.consultation_id = ids[i]
     referrals = [r for _, r in buffer.referrals]
     referrals_written = copy_objects(Referral.objects.all(), referrals)
-    if referrals_written is None:  # pragma: no cover
+    if referrals_written is None:  # pragma: no cover - the demo's referrals are copyable
         referrals = _original_bulk_create(Referral.objects.all(), referrals)
     at_five = _five_pm()
     history = Consultation.history.model
     history_ids = reserve_ids(history, len(rows))
+    day_at = contacts.columns.index("date")
+    user_at = contacts.columns.index("recorded_by_id")
     copy_history(
         history,
         rows,
         history_ids,
-        dates=(at_five(row.date) for row in rows),
-        users=(row.recorded_by_id for row in rows),
-        written=written,
+        dates=(at_five(row[day_at]) for row in rows),
+        users=(row[user_at] for row in rows),
+        written=(contacts.columns, rows),
     )
     topic_history = history.topics.model
     copy_rows(
@@ -442,7 +527,7 @@ def _five_pm():
 
 def copy_history(
     history_model: type[models.Model],
-    instances: Sequence[models.Model],
+    instances: Sequence,
     keys: Iterable[int],
     dates: Iterable,
     users: Iterable[int | None],
@@ -451,17 +536,16 @@ def copy_history(
 ) -> int:
     """The first history entry ("+") of each instance, as simple_history's
     ``bulk_history_create`` writes it, without a model instance per entry. ``written``: the
-    columns and rows of the instances as just copied (``copy_objects``), whose values the
-    entries repeat, so they need not be read off the objects again."""
+    columns and rows of the instances as just copied, whose values the entries repeat (then
+    they are not read off the instances, which may be those rows themselves)."""
     connection = connections[using]
     tracked_names = {f.attname for f in history_model.tracked_fields}
     fields = history_model._meta.concrete_fields
-    tracked = [f for f in fields if f.attname in tracked_names]
-    read, columns = row_reader(tracked, connection)
+    read, columns = row_reader([f for f in fields if f.attname in tracked_names], connection)
     source = _positions(columns, written[0]) if written is not None else None
     if source is not None:
-        values = itemgetter(*source) if len(source) > 1 else (lambda row: (row[source[0]],))
-        read = lambda instance, row: list(values(row))  # noqa: E731
+        pick = itemgetter(*source) if len(source) > 1 else lambda row: (row[source[0]],)
+        read, instances = (lambda row: list(pick(row))), written[1]
     own = ["history_id", "history_date", "history_user", "history_change_reason", "history_type"]
     columns += [history_model._meta.get_field(name).column for name in own]
     rest = [
@@ -469,17 +553,13 @@ def copy_history(
     ]  # e.g. the snapshot fields of a contact's version, at their defaults
     columns += [f.column for f in rest]
     defaults = [f.get_db_prep_save(f.get_default(), connection) for f in rest]
-    tail = defaults
 
     def rows() -> Iterator[list]:
-        sources = written[1] if source is not None else instances
-        for instance, key, date, user, row in zip(
-            instances, keys, dates, users, sources, strict=True
-        ):
-            entry = read(instance, row) if source is not None else read(instance)
-            entry += (key, date, user, "", "+")
-            entry += tail
-            yield entry
+        for instance, key, date, user in zip(instances, keys, dates, users, strict=True):
+            row = read(instance)
+            row += (key, date, user, "", "+")
+            row += defaults
+            yield row
 
     return copy_rows(history_model._meta.db_table, columns, rows(), using)
 
@@ -515,8 +595,9 @@ def indexes_built_afterwards(
 ) -> Iterator[None]:
     """Drop the plain indexes of the tables (not the primary keys, not the indexes of unique
     constraints) and create them again, with the same names and definitions, when the block
-    has written its rows: one sorted build per index instead of millions of inserts into it.
-    Only for a block that writes and does not look rows up by those indexes."""
+    has written its rows: one sorted build per index instead of an insert into it per row
+    (which costs more even for a key written in ascending order). Only for a block that
+    writes and does not look rows up by those indexes."""
     connection = connections[using]
     names = [model._meta.db_table for model in tables]
     with connection.cursor() as cursor:
@@ -534,8 +615,13 @@ def indexes_built_afterwards(
             cursor.execute(f"DROP INDEX {name}")  # a name from the catalog, quoted as needed
     yield
     with connection.cursor() as cursor:
+        # the sorts of the builds in memory, for this transaction's builds only
+        cursor.execute("SELECT current_setting('maintenance_work_mem')")
+        memory = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('maintenance_work_mem', '256MB', true)")
         for _, definition in indexes:
             cursor.execute(definition)
+        cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [memory])
 
 
 # --- switching it on ----------------------------------------------------------------------
@@ -547,6 +633,7 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
     buffer as tuples and, for a superuser, no foreign-key triggers (the demo's ANALYZE
     covers this database's tables only)."""
     import devtools.demo as demo
+    from clients.models import Consultation
     from devtools.demo.consultations import _Buffer
 
     add_consultations = demo.add_consultations
@@ -555,23 +642,32 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         with indexes_built_afterwards(consultation_models(), using):
             return add_consultations(*args, **kwargs)
 
+    contacts = RowMaker(Consultation, using)
+
+    def add_consultation(buffer, **values) -> int:
+        buffer.consultations.append(contacts.row(values))
+        return len(buffer.consultations) - 1
+
+    def flush_buffer(buffer) -> None:
+        flush_consultations(buffer, contacts)
+
     connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         superuser = bool(cursor.fetchone()[0])
         if superuser:
             cursor.execute("SET LOCAL session_replication_role = replica")
-    flush = _Buffer.flush
+    flush, add = _Buffer.flush, _Buffer.add_consultation
     QuerySet.bulk_create = copy_bulk_create
     QuerySet.bulk_update = copy_bulk_update
-    _Buffer.flush = flush_consultations
+    _Buffer.flush, _Buffer.add_consultation = flush_buffer, add_consultation
     demo.add_consultations = add_consultations_fast
     try:
         yield
     finally:
         QuerySet.bulk_create = _original_bulk_create
         QuerySet.bulk_update = _original_bulk_update
-        _Buffer.flush = flush
+        _Buffer.flush, _Buffer.add_consultation = flush, add
         demo.add_consultations = add_consultations
         if superuser and connection.in_atomic_block and not connection.needs_rollback:
             with connection.cursor() as cursor:

@@ -147,6 +147,11 @@ class _Buffer:
     referrals: list[tuple[int, Referral]] = field(default_factory=list)
     written: int = 0
 
+    def add_consultation(self, **values) -> int:
+        """A contact with these field values; returns its index in the chunk."""
+        self.consultations.append(Consultation(**values))
+        return len(self.consultations) - 1
+
     def flush(self) -> None:
         if not self.consultations:
             return
@@ -386,20 +391,17 @@ def add_consultations(
             if all_open and number == len(contacts) - 1:
                 day = contact.date + dt.timedelta(days=rng.randrange(14, 36))
                 next_appointment = _at(_weekday(day), rng.randrange(9, 16))
-            index = len(buffer.consultations)
-            buffer.consultations.append(
-                Consultation(
-                    code=contact.code,
-                    provider_id=provider_id,
-                    date=contact.date,
-                    duration_minutes=5 * rng.randrange(low // 5, high // 5 + 1),
-                    kind=contact.kind,
-                    setting=setting,
-                    interpreter_language=interpreter,
-                    note=note,
-                    next_appointment=next_appointment,
-                    recorded_by_id=head["manager_id"],
-                )
+            index = buffer.add_consultation(
+                code=contact.code,
+                provider_id=provider_id,
+                date=contact.date,
+                duration_minutes=5 * rng.randrange(low // 5, high // 5 + 1),
+                kind=contact.kind,
+                setting=setting,
+                interpreter_language=interpreter,
+                note=note,
+                next_appointment=next_appointment,
+                recorded_by_id=head["manager_id"],
             )
             buffer.participants.extend((index, pk) for pk in contact.members)
             buffer.topics.extend((index, topic_ids[name]) for name in contact.topics)
