@@ -147,18 +147,35 @@ def copy_objects(
 
 def _prepare_for_bulk_create(model: type[models.Model], objs: list[models.Model]) -> None:
     """``QuerySet._prepare_for_bulk_create`` on PostgreSQL (which takes DEFAULT in a bulk
-    insert), asking ``_prepare_related_fields_for_save`` only about the objects that hold a
-    related object (the others it would leave as they are)."""
+    insert), with ``_prepare_related_fields_for_save`` inlined for the common case: a related
+    object that is cached and saved, whose key the object holds already. Anything else (an
+    unsaved related object, a key still empty, a GenericForeignKey) goes to Django's method,
+    which raises or fills in as for ``bulk_create``."""
     opts = model._meta
     pk = opts.pk
-    relations = [f.cache_name for f in opts.concrete_fields if f.is_relation]
-    every = bool(opts.private_fields)  # a GenericForeignKey: always the full check
+    relations = [f for f in opts.concrete_fields if f.is_relation]
+    every = bool(opts.private_fields)
     for obj in objs:
         if not obj._is_pk_set():
             obj.pk = pk.get_pk_value_on_save(obj)
         cached = obj._state.fields_cache
-        if every or (cached and any(name in cached for name in relations)):
+        if every:
             obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        elif cached:
+            _check_related(obj, cached, relations)
+
+
+def _check_related(obj: models.Model, cached: dict, relations: list[models.Field]) -> None:
+    for field in relations:
+        related = cached.get(field.cache_name)
+        if not related:  # not cached, or None
+            continue
+        key = getattr(obj, field.attname)
+        if not related._is_pk_set() or key in field.empty_values:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+            return
+        if getattr(related, field.target_field.attname) != key:
+            field.delete_cached_value(obj)
 
 
 class _NotCopyable(Exception):

@@ -16,6 +16,7 @@ within a few minutes.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 import uuid
@@ -24,7 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from clients.models import (
@@ -437,9 +439,11 @@ def withdraw_some(kreis: Landkreis, today: dt.date = DEMO_TODAY) -> int:
     count = candidates.count()
     if count == 0:
         return 0
-    picked = [
-        candidates[count * (n + 1) // (len(WITHDRAWALS) + 1)] for n in range(len(WITHDRAWALS))
-    ]
+    # the contacts at these places of the order, numbered in one sort (not one per place)
+    places = [count * (n + 1) // (len(WITHDRAWALS) + 1) + 1 for n in range(len(WITHDRAWALS))]
+    numbered = candidates.annotate(place=Window(RowNumber(), order_by=["date", "code"]))
+    found = {contact.place: contact for contact in numbered.filter(place__in=places)}
+    picked = [copy.copy(found[place]) for place in places]  # one object each, as loaded
     for contact, reason in zip(picked, WITHDRAWALS, strict=True):
         at = _at(contact.date + dt.timedelta(days=1), 9)
         contact.withdrawn_at = at
