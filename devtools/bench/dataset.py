@@ -461,12 +461,13 @@ def _fits(field: models.Field):
 # --- the demo's consultations as tuples ---------------------------------------------------
 
 
-def flush_consultations(buffer, contacts: RowMaker) -> None:
+def flush_consultations(buffer, contacts: RowMaker, referrals: RowMaker) -> None:
     """``devtools.demo.consultations._Buffer.flush`` with the same rows, written as tuples: the
-    contacts (rows of ``contacts``, made by ``add_consultation`` below), their participants,
-    topic links, referrals, and the first history entry of each contact and referral
-    ("angelegt", by the manager at 17:00 on the contact day) with the topics of that version,
-    its values taken from the rows of the contacts."""
+    contacts and referrals (rows of ``contacts`` and ``referrals``, made by the buffer's
+    ``add_consultation`` and ``add_referral``), participants, topic links, and the first
+    history entry of each contact and referral ("angelegt", by the manager at 17:00 on the
+    contact day; a contact's with the topics of that version), its values taken from those
+    rows."""
     from clients.models import Consultation, ConsultationParticipant, Referral
 
     if not buffer.consultations:
@@ -485,12 +486,12 @@ def flush_consultations(buffer, contacts: RowMaker) -> None:
     link_ids = reserve_ids(through, len(buffer.topics))
     links = [(key, ids[i], topic) for key, (i, topic) in zip(link_ids, buffer.topics, strict=True)]
     copy_rows(through._meta.db_table, ["id", "consultation_id", "topic_id"], links)
-    for i, referral in buffer.referrals:
-        referral.consultation_id = ids[i]
-    referrals = [r for _, r in buffer.referrals]
-    referrals_written = copy_objects(Referral.objects.all(), referrals)
-    if referrals_written is None:  # pragma: no cover - the demo's referrals are copyable
-        referrals = _original_bulk_create(Referral.objects.all(), referrals)
+    referral_rows = [row for _, row in buffer.referrals]
+    contact_at = referrals.columns.index("consultation_id")
+    for i, row in buffer.referrals:
+        row[contact_at] = ids[i]
+    referrals.stamp(referral_rows, reserve_ids(Referral, len(referral_rows)))
+    copy_rows(Referral._meta.db_table, referrals.columns, referral_rows)
     at_five = _five_pm()
     history = Consultation.history.model
     history_ids = reserve_ids(history, len(rows))
@@ -514,13 +515,14 @@ def flush_consultations(buffer, contacts: RowMaker) -> None:
         ),
     )
     referral_history = Referral.history.model
+    changed_at = referrals.columns.index("status_changed_on")
     copy_history(
         referral_history,
-        referrals,
-        reserve_ids(referral_history, len(referrals)),
-        dates=(at_five(r.status_changed_on) for r in referrals),
-        users=(None for _ in referrals),
-        written=referrals_written,
+        referral_rows,
+        reserve_ids(referral_history, len(referral_rows)),
+        dates=(at_five(row[changed_at]) for row in referral_rows),
+        users=(None for _ in referral_rows),
+        written=(referrals.columns, referral_rows),
     )
     buffer.written += len(ids)
     buffer.consultations, buffer.participants, buffer.topics, buffer.referrals = [], [], [], []
@@ -650,7 +652,7 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
     buffer as tuples and, for a superuser, no foreign-key triggers (the demo's ANALYZE
     covers this database's tables only)."""
     import devtools.demo as demo
-    from clients.models import Consultation
+    from clients.models import Consultation, Referral
     from devtools.demo.consultations import _Buffer
 
     add_consultations = demo.add_consultations
@@ -659,14 +661,17 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         with indexes_built_afterwards(consultation_models(), using):
             return add_consultations(*args, **kwargs)
 
-    contacts = RowMaker(Consultation, using)
+    contacts, referrals = RowMaker(Consultation, using), RowMaker(Referral, using)
 
     def add_consultation(buffer, **values) -> int:
         buffer.consultations.append(contacts.row(values))
         return len(buffer.consultations) - 1
 
+    def add_referral(buffer, index: int, **values) -> None:
+        buffer.referrals.append((index, referrals.row(values)))
+
     def flush_buffer(buffer) -> None:
-        flush_consultations(buffer, contacts)
+        flush_consultations(buffer, contacts, referrals)
 
     connection = connections[using]
     with connection.cursor() as cursor:
@@ -674,17 +679,21 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         superuser = bool(cursor.fetchone()[0])
         if superuser:
             cursor.execute("SET LOCAL session_replication_role = replica")
-    flush, add = _Buffer.flush, _Buffer.add_consultation
+    originals = _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral
     QuerySet.bulk_create = copy_bulk_create
     QuerySet.bulk_update = copy_bulk_update
-    _Buffer.flush, _Buffer.add_consultation = flush_buffer, add_consultation
+    _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral = (
+        flush_buffer,
+        add_consultation,
+        add_referral,
+    )
     demo.add_consultations = add_consultations_fast
     try:
         yield
     finally:
         QuerySet.bulk_create = _original_bulk_create
         QuerySet.bulk_update = _original_bulk_update
-        _Buffer.flush, _Buffer.add_consultation = flush, add
+        _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral = originals
         demo.add_consultations = add_consultations
         if superuser and connection.in_atomic_block and not connection.needs_rollback:
             with connection.cursor() as cursor:

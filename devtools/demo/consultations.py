@@ -154,6 +154,10 @@ class _Buffer:
         self.consultations.append(Consultation(**values))
         return len(self.consultations) - 1
 
+    def add_referral(self, index: int, **values) -> None:
+        """A referral with these field values, made in the contact at ``index``."""
+        self.referrals.append((index, Referral(**values)))
+
     def flush(self) -> None:
         if not self.consultations:
             return
@@ -411,9 +415,9 @@ def add_consultations(
                 for name in contact.topics[: rng.choice([1, 1, 1, 2])]:
                     targets = [s for s in REFERRAL_TARGETS.get(name, []) if s in service_ids]
                     if targets:
-                        referral = _referral(rng, contact.date, today)
-                        referral.service_id = service_ids[rng.choice(targets)]
-                        buffer.referrals.append((index, referral))
+                        values = _referral(rng, contact.date, today)
+                        service_id = service_ids[rng.choice(targets)]
+                        buffer.add_referral(index, service_id=service_id, **values)
         if len(buffer.consultations) >= CHUNK:
             buffer.flush()
     buffer.flush()
@@ -455,8 +459,9 @@ def withdraw_some(kreis: Landkreis, today: dt.date = DEMO_TODAY) -> int:
     return len(picked)
 
 
-def _referral(rng: random.Random, day: dt.date, today: dt.date) -> Referral:
-    """A referral with its follow-up: after two weeks most clients have been there."""
+def _referral(rng: random.Random, day: dt.date, today: dt.date) -> dict:
+    """A referral's follow-up (status and its day): after two weeks most clients have been
+    there."""
     waited = (today - day).days
     status = Referral.Status.REFERRED
     if waited >= 14:
@@ -471,4 +476,4 @@ def _referral(rng: random.Random, day: dt.date, today: dt.date) -> Referral:
     changed = day
     if status != Referral.Status.REFERRED:
         changed = day + dt.timedelta(days=rng.randrange(7, min(42, waited) + 1))
-    return Referral(status=status, status_changed_on=changed)
+    return {"status": status, "status_changed_on": changed}
