@@ -7,12 +7,19 @@ services. While ``bulk_loading()`` is active:
 
 - ``QuerySet.bulk_create`` reserves the primary keys from the table's sequence in one
   statement and writes the rows with ``COPY … FROM STDIN`` (psycopg's ``cursor.copy``), the
-  values prepared by the model fields exactly as an INSERT would have them; the objects come
-  back with their keys, as from ``bulk_create``. Calls it cannot serve the same way (conflict
-  handling, database defaults, expressions, other databases) go the ordinary way.
-- the demo's consultation buffer (participants, topic links, the first history entry and its
-  topics, referrals and theirs: about six rows per contact) writes those rows as plain tuples,
-  without a model instance per row.
+  values prepared by the model fields exactly as an INSERT would have them (short-cut for the
+  values a field would pass on unchanged); the objects come back with their keys, as from
+  ``bulk_create``. Calls it cannot serve the same way (conflict handling, database defaults,
+  expressions, other databases) go the ordinary way.
+- ``QuerySet.bulk_update`` copies the new values into a temporary table and writes them with
+  one ``UPDATE … FROM`` instead of a ``CASE WHEN`` per object and field.
+- the demo's consultation buffer makes each contact and referral as a row from a template
+  (``RowMaker``) instead of a model instance and writes them, their participants, topic links
+  and first history entries (repeating the rows' values) as plain tuples: about eight rows
+  per contact.
+- the plain indexes of the consultation and plan tables (not the primary keys and unique
+  constraints) are dropped while the demo writes those tables and created again afterwards,
+  with the same names and definitions: one sorted build instead of an insert per row.
 - ``session_replication_role = replica`` (superusers only) leaves out the foreign-key checks,
   which PostgreSQL would otherwise run one by one for millions of rows at the commit (the
   bench database is written by nobody else, and the rows are made to fit by construction,
@@ -27,17 +34,17 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import Any
 
 from django.db import connections, models, transaction
 from django.db.models import AutoField
 from django.db.models.query import QuerySet
 from django.test.utils import override_settings
-from django.utils import timezone
+
+from devtools.bench.rows import NotCopyable, RowMaker, row_reader
 
 COPY_CHUNK = 50_000  # rows per COPY statement (bounded memory for the prepared values)
 
@@ -135,7 +142,7 @@ def copy_objects(
     read, columns = row_reader(model._meta.concrete_fields, connection)
     try:
         rows = list(map(read, objs))
-    except _NotCopyable:
+    except NotCopyable:
         return None
     with transaction.atomic(using=using, savepoint=False):
         copy_rows(model._meta.db_table, columns, rows, using)
@@ -176,10 +183,6 @@ def _check_related(obj: models.Model, cached: dict, relations: list[models.Field
             return
         if getattr(related, field.target_field.attname) != key:
             field.delete_cached_value(obj)
-
-
-class _NotCopyable(Exception):
-    """A value is an SQL expression: the ordinary INSERT has to compute it."""
 
 
 _original_bulk_update = QuerySet.bulk_update
@@ -243,219 +246,6 @@ def copy_bulk_update(queryset: QuerySet, objs, fields, batch_size=None):
         updated = cursor.rowcount
         cursor.execute(f"DROP TABLE {quote(scratch)}")
     return updated
-
-
-# Values that plain fields store as they are (what get_db_prep_save returns for them unchanged).
-PLAIN_TYPES = frozenset({int, str, bool, type(None), dt.date, uuid.UUID})
-
-
-def _is_plain(field: models.Field) -> bool:
-    """A field whose pre_save is the attribute and whose value of a plain type is stored as
-    it is (not a timestamp, whose auto_now and time zone need the field)."""
-    if isinstance(field, models.DateTimeField) or getattr(field, "auto_now", False):
-        return False
-    if getattr(field, "auto_now_add", False):
-        return False
-    if isinstance(field, models.ForeignKey):
-        return _is_plain(field.target_field)
-    return isinstance(
-        field,
-        models.IntegerField
-        | models.AutoField
-        | models.BigAutoField
-        | models.CharField
-        | models.TextField
-        | models.BooleanField
-        | models.DateField
-        | models.UUIDField,
-    )
-
-
-def _keeps_strings(field: models.Field) -> bool:
-    """A text field, which stores any ``str`` as it is (a ``TextChoices`` member too: its
-    ``get_db_prep_save`` returns the value unchanged)."""
-    return isinstance(field, models.CharField | models.TextField) and not isinstance(
-        field, models.ForeignKey
-    )
-
-
-def _is_timestamp(field: models.Field) -> bool:
-    """A ``DateTimeField``: an aware datetime (or None) goes to PostgreSQL as it is
-    (``get_prep_value`` changes only a naive one, ``adapt_datetimefield_value`` nothing)."""
-    return type(field) is models.DateTimeField
-
-
-def _stored_as_is(value) -> bool:
-    return value is None or (type(value) is dt.datetime and value.tzinfo is not None)
-
-
-def row_reader(fields, connection):
-    """A function that reads one row of ``fields`` off an object, values as an INSERT would
-    write them, and the columns in the order of its values: the plain fields first, all at
-    once (``attrgetter``), then the rest through their ``pre_save`` and
-    ``get_db_prep_save``, short-cut for the values those would return unchanged."""
-    plain = [f for f in fields if _is_plain(f)]
-    other = [f for f in fields if not _is_plain(f)]
-    getter = _getter([f.attname for f in plain])
-    strings = [_keeps_strings(f) for f in plain]
-    as_is: dict[tuple, bool] = {}  # per tuple of value types: all stored unchanged?
-
-    def unchanged(types: tuple) -> bool:
-        if any(hasattr(t, "resolve_expression") for t in types):
-            raise _NotCopyable
-        return all(
-            t in PLAIN_TYPES or (keeps and issubclass(t, str))
-            for t, keeps in zip(types, strings, strict=True)
-        )
-
-    def slow(values) -> list:
-        return [
-            value if type(value) in PLAIN_TYPES else f.get_db_prep_save(value, connection)
-            for f, value in zip(plain, values, strict=True)
-        ]
-
-    readers = []
-    for field in other:
-        readers.append(_other_reader(field, connection))
-
-    def read(obj) -> list:
-        values = getter(obj)
-        types = tuple(map(type, values))
-        fast = as_is.get(types)
-        if fast is None:
-            fast = as_is[types] = unchanged(types)
-        row = list(values) if fast else slow(values)
-        for reader in readers:
-            row.append(reader(obj))
-        return row
-
-    return read, [f.column for f in plain + other]
-
-
-def _other_reader(field: models.Field, connection):
-    """Read one field that is not plain: through ``pre_save`` (an ``auto_now`` stamps the
-    object, as on an INSERT) and ``get_db_prep_save``, skipped for an aware datetime."""
-    attname = field.attname
-    prep = field.get_db_prep_save
-    if not _is_timestamp(field):
-
-        def prepared(obj):
-            value = field.pre_save(obj, True)
-            if hasattr(value, "resolve_expression"):
-                raise _NotCopyable
-            return prep(value, connection)
-
-        return prepared
-    if field.auto_now or field.auto_now_add:
-
-        def stamped(obj):
-            value = field.pre_save(obj, True)
-            return value if _stored_as_is(value) else _prepared(prep, value, connection)
-
-        return stamped
-
-    def timestamp(obj):
-        value = getattr(obj, attname)
-        return value if _stored_as_is(value) else _prepared(prep, value, connection)
-
-    return timestamp
-
-
-def _prepared(prep, value, connection):
-    if hasattr(value, "resolve_expression"):
-        raise _NotCopyable
-    return prep(value, connection)
-
-
-def _getter(names: list[str]):
-    if not names:
-        return lambda obj: ()
-    if len(names) == 1:
-        return lambda obj: (getattr(obj, names[0]),)
-    return attrgetter(*names)
-
-
-# --- rows without model instances ---------------------------------------------------------
-
-
-class RowMaker:
-    """The row that ``row_reader`` would read off ``model(**values)``, without the instance:
-    a template per set of keywords, read once off a real instance, with the given values put
-    in their columns. Used where a fields' values are all of a kind stored as it is (see
-    ``row_reader``) and every field left out has a constant default; otherwise the row is read
-    off a real instance. The key column stays empty and the ``auto_now`` stamps are set by
-    ``stamp`` when the rows are written, as ``bulk_create`` would."""
-
-    def __init__(self, model: type[models.Model], using: str = "default") -> None:
-        self.model = model
-        fields = model._meta.concrete_fields
-        self.read, self.columns = row_reader(fields, connections[using])
-        self.key_at = self.columns.index(model._meta.pk.column)
-        self.stamps = [
-            self.columns.index(f.column)
-            for f in fields
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        ]
-        self.templates: dict[tuple, tuple[list, list] | None] = {}
-
-    def row(self, values: dict) -> list:
-        keys = tuple(values)
-        if keys not in self.templates:
-            self.templates[keys] = self._template(values)
-        template = self.templates[keys]
-        if template is None:
-            return self._read(values)
-        base, places = template
-        row = base.copy()
-        for (at, fits), value in zip(places, values.values(), strict=True):
-            if not fits(value):
-                return self._read(values)
-            row[at] = value
-        return row
-
-    def stamp(self, rows: list[list], keys: Iterable[int]) -> None:
-        """Give the rows their keys and their ``auto_now`` stamps, as they are written."""
-        now = timezone.now
-        key_at, stamps = self.key_at, self.stamps
-        for row, key in zip(rows, keys, strict=True):
-            row[key_at] = key
-            for at in stamps:
-                row[at] = now()
-
-    def _read(self, values: dict) -> list:
-        row = self.read(self.model(**values))
-        row[self.key_at] = None
-        return row
-
-    def _template(self, values: dict) -> tuple[list, list] | None:
-        opts = self.model._meta
-        given = set()
-        places = []
-        for name in values:
-            field = opts.get_field(name)
-            fits = _fits(field)
-            if fits is None or name != field.attname or field.column not in self.columns:
-                return None  # a related object, a field of another kind: the instance reads it
-            given.add(field.attname)
-            places.append((self.columns.index(field.column), fits))
-        for field in opts.concrete_fields:
-            stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-            if field.attname in given or field.primary_key or stamped:
-                continue
-            if field.has_default() and callable(field.default):
-                return None  # a default drawn per row (a code): the instance draws it
-        return self._read(values), places
-
-
-def _fits(field: models.Field):
-    """A test that a value of ``field`` is stored as it is (None: no such test)."""
-    if _is_plain(field):
-        if _keeps_strings(field):
-            return lambda value: type(value) in PLAIN_TYPES or isinstance(value, str)
-        return lambda value: type(value) in PLAIN_TYPES
-    if _is_timestamp(field) and not (field.auto_now or field.auto_now_add):
-        return _stored_as_is
-    return None
 
 
 # --- the demo's consultations as tuples ---------------------------------------------------
@@ -608,6 +398,13 @@ def consultation_models() -> list[type[models.Model]]:
     ]
 
 
+def plan_models() -> list[type[models.Model]]:
+    """The tables ``build_demo_plans`` fills."""
+    from plans.models import Evaluation, Goal, IndependenceRating, Plan, PlanVersion, Step
+
+    return [Plan, PlanVersion, Goal, Step, Evaluation, IndependenceRating]
+
+
 @contextmanager
 def indexes_built_afterwards(
     tables: Sequence[type[models.Model]], using: str = "default"
@@ -648,18 +445,23 @@ def indexes_built_afterwards(
 
 @contextmanager
 def bulk_loading(using: str = "default") -> Iterator[None]:
-    """Within the surrounding transaction: bulk_create through COPY, the demo's consultation
-    buffer as tuples and, for a superuser, no foreign-key triggers (the demo's ANALYZE
-    covers this database's tables only)."""
+    """Within the surrounding transaction: bulk_create through COPY, bulk_update through a
+    temporary table, the demo's contacts and referrals as rows, the plain indexes of the
+    consultation and plan tables built after their writes and, for a superuser, no
+    foreign-key triggers (the demo's ANALYZE covers this database's tables only)."""
     import devtools.demo as demo
     from clients.models import Consultation, Referral
     from devtools.demo.consultations import _Buffer
 
-    add_consultations = demo.add_consultations
+    add_consultations, build_demo_plans = demo.add_consultations, demo.build_demo_plans
 
     def add_consultations_fast(*args, **kwargs):
         with indexes_built_afterwards(consultation_models(), using):
             return add_consultations(*args, **kwargs)
+
+    def build_demo_plans_fast(*args, **kwargs):
+        with indexes_built_afterwards(plan_models(), using):
+            return build_demo_plans(*args, **kwargs)
 
     contacts, referrals = RowMaker(Consultation, using), RowMaker(Referral, using)
 
@@ -688,13 +490,14 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         add_referral,
     )
     demo.add_consultations = add_consultations_fast
+    demo.build_demo_plans = build_demo_plans_fast
     try:
         yield
     finally:
         QuerySet.bulk_create = _original_bulk_create
         QuerySet.bulk_update = _original_bulk_update
         _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral = originals
-        demo.add_consultations = add_consultations
+        demo.add_consultations, demo.build_demo_plans = add_consultations, build_demo_plans
         if superuser and connection.in_atomic_block and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")
