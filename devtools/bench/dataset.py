@@ -7,12 +7,19 @@ services. While ``bulk_loading()`` is active:
 
 - ``QuerySet.bulk_create`` reserves the primary keys from the table's sequence in one
   statement and writes the rows with ``COPY … FROM STDIN`` (psycopg's ``cursor.copy``), the
-  values prepared by the model fields exactly as an INSERT would have them; the objects come
-  back with their keys, as from ``bulk_create``. Calls it cannot serve the same way (conflict
-  handling, database defaults, expressions, other databases) go the ordinary way.
-- the demo's consultation buffer (participants, topic links, the first history entry and its
-  topics, referrals and theirs: about six rows per contact) writes those rows as plain tuples,
-  without a model instance per row.
+  values prepared by the model fields exactly as an INSERT would have them (short-cut for the
+  values a field would pass on unchanged); the objects come back with their keys, as from
+  ``bulk_create``. Calls it cannot serve the same way (conflict handling, database defaults,
+  expressions, other databases) go the ordinary way.
+- ``QuerySet.bulk_update`` copies the new values into a temporary table and writes them with
+  one ``UPDATE … FROM`` instead of a ``CASE WHEN`` per object and field.
+- the demo's consultation buffer makes each contact and referral as a row from a template
+  (``RowMaker``) instead of a model instance and writes them, their participants, topic links
+  and first history entries (repeating the rows' values) as plain tuples: about eight rows
+  per contact.
+- the plain indexes of the consultation and plan tables (not the primary keys and unique
+  constraints) are dropped while the demo writes those tables and created again afterwards,
+  with the same names and definitions: one sorted build instead of an insert per row.
 - ``session_replication_role = replica`` (superusers only) leaves out the foreign-key checks,
   which PostgreSQL would otherwise run one by one for millions of rows at the commit (the
   bench database is written by nobody else, and the rows are made to fit by construction,
@@ -27,16 +34,17 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import time
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any
 
 from django.db import connections, models, transaction
 from django.db.models import AutoField
 from django.db.models.query import QuerySet
 from django.test.utils import override_settings
+
+from devtools.bench.rows import NotCopyable, RowMaker, row_reader
 
 COPY_CHUNK = 50_000  # rows per COPY statement (bounded memory for the prepared values)
 
@@ -107,120 +115,157 @@ def _copyable(queryset: QuerySet, kwargs: dict) -> bool:
 
 def copy_bulk_create(queryset: QuerySet, objs, batch_size=None, **kwargs):
     """``bulk_create`` with COPY: the same rows, the objects returned with their keys."""
-    if not _copyable(queryset, kwargs):
-        return _original_bulk_create(queryset, objs, batch_size=batch_size, **kwargs)
     objs = list(objs)
-    if not objs:
-        return objs
+    if not objs or copy_objects(queryset, objs, kwargs) is None:
+        return _original_bulk_create(queryset, objs, batch_size=batch_size, **kwargs)
+    return objs
+
+
+def copy_objects(
+    queryset: QuerySet, objs: list[models.Model], kwargs: dict | None = None
+) -> tuple[list[str], list[list]] | None:
+    """Give ``objs`` their keys and write them with COPY, as ``bulk_create`` would insert
+    them; returns the columns and the rows written, or None (nothing written) where the
+    ordinary ``bulk_create`` has to do it."""
+    if not _copyable(queryset, kwargs or {}):
+        return None
     model, using = queryset.model, queryset.db
     connection = connections[using]
     queryset._for_write = True
-    queryset._prepare_for_bulk_create(objs)
+    _prepare_for_bulk_create(model, objs)
     missing = [obj for obj in objs if not obj._is_pk_set()]
     pk = model._meta.pk
     if missing and not isinstance(pk, AutoField):
-        return _original_bulk_create(queryset, objs, batch_size=batch_size, **kwargs)
+        return None
     for obj, key in zip(missing, reserve_ids(model, len(missing), using), strict=True):
         setattr(obj, pk.attname, key)
-    fields = model._meta.concrete_fields
-    read, columns = row_reader(fields, connection)
-
-    def prepared(obj):
-        row = read(obj)
-        if any(hasattr(value, "resolve_expression") for value in row):
-            raise _NotCopyable
-        return row
-
+    read, columns = row_reader(model._meta.concrete_fields, connection)
     try:
-        rows = [prepared(obj) for obj in objs]
-    except _NotCopyable:
-        return _original_bulk_create(queryset, objs, batch_size=batch_size, **kwargs)
+        rows = list(map(read, objs))
+    except NotCopyable:
+        return None
     with transaction.atomic(using=using, savepoint=False):
         copy_rows(model._meta.db_table, columns, rows, using)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
-    return objs
+    return columns, rows
 
 
-# Values that plain fields store as they are (what get_db_prep_save returns for them unchanged).
-PLAIN_TYPES = frozenset({int, str, bool, type(None), dt.date, uuid.UUID})
+def _prepare_for_bulk_create(model: type[models.Model], objs: list[models.Model]) -> None:
+    """``QuerySet._prepare_for_bulk_create`` on PostgreSQL (which takes DEFAULT in a bulk
+    insert), with ``_prepare_related_fields_for_save`` inlined for the common case: a related
+    object that is cached and saved, whose key the object holds already. Anything else (an
+    unsaved related object, a key still empty, a GenericForeignKey) goes to Django's method,
+    which raises or fills in as for ``bulk_create``."""
+    opts = model._meta
+    pk = opts.pk
+    relations = [f for f in opts.concrete_fields if f.is_relation]
+    every = bool(opts.private_fields)
+    for obj in objs:
+        if not obj._is_pk_set():
+            obj.pk = pk.get_pk_value_on_save(obj)
+        cached = obj._state.fields_cache
+        if every:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        elif cached:
+            _check_related(obj, cached, relations)
 
 
-def _is_plain(field: models.Field) -> bool:
-    """A field whose pre_save is the attribute and whose value of a plain type is stored as
-    it is (not a timestamp, whose auto_now and time zone need the field)."""
-    if isinstance(field, models.DateTimeField) or getattr(field, "auto_now", False):
-        return False
-    if getattr(field, "auto_now_add", False):
-        return False
-    if isinstance(field, models.ForeignKey):
-        return _is_plain(field.target_field)
-    return isinstance(
-        field,
-        models.IntegerField
-        | models.AutoField
-        | models.BigAutoField
-        | models.CharField
-        | models.TextField
-        | models.BooleanField
-        | models.DateField
-        | models.UUIDField,
+def _check_related(obj: models.Model, cached: dict, relations: list[models.Field]) -> None:
+    for field in relations:
+        related = cached.get(field.cache_name)
+        if not related:  # not cached, or None
+            continue
+        key = getattr(obj, field.attname)
+        if not related._is_pk_set() or key in field.empty_values:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+            return
+        if getattr(related, field.target_field.attname) != key:
+            field.delete_cached_value(obj)
+
+
+_original_bulk_update = QuerySet.bulk_update
+
+
+def copy_bulk_update(queryset: QuerySet, objs, fields, batch_size=None):
+    """``bulk_update`` through a temporary table filled with COPY and one ``UPDATE … FROM``
+    instead of a ``CASE WHEN`` per object and field: the same values (prepared by the fields
+    as for the CASE), the same rows (those of ``queryset`` among the objects' keys), the same
+    count. Anything unusual (an expression as value, a key twice, a field that is not a
+    plain column) goes the ordinary way, which also raises its errors."""
+    objs = tuple(objs)
+    model, using = queryset.model, queryset.db
+    connection = connections[using]
+    opts = model._meta
+    try:
+        targets = [opts.get_field(name) for name in fields]
+    except Exception:  # noqa: BLE001 - the ordinary way names the error
+        targets = []
+    usual = (
+        connection.vendor == "postgresql"
+        and objs
+        and targets
+        and all(f.concrete and not f.many_to_many and not f.primary_key for f in targets)
+        and not any(p._meta.concrete_model is not opts.concrete_model for p in opts.all_parents)
+        and all(obj._is_pk_set() for obj in objs)
     )
-
-
-def row_reader(fields, connection):
-    """A function that reads one row of ``fields`` off an object, values as an INSERT would
-    write them, and the columns in the order of its values: the plain fields first, all at
-    once (``attrgetter``), then the rest through their ``pre_save`` and
-    ``get_db_prep_save``."""
-    plain = [f for f in fields if _is_plain(f)]
-    other = [f for f in fields if not _is_plain(f)]
-    getter = _getter([f.attname for f in plain])
-
-    def read(obj) -> list:
-        values = getter(obj)
-        if PLAIN_TYPES.issuperset(map(type, values)):
-            row = list(values)
-        else:
-            row = [
-                value if type(value) in PLAIN_TYPES else f.get_db_prep_save(value, connection)
-                for f, value in zip(plain, values, strict=True)
-            ]
-        for field in other:
-            row.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
-        return row
-
-    return read, [f.column for f in plain + other]
-
-
-def _getter(names: list[str]):
-    if not names:
-        return lambda obj: ()
-    if len(names) == 1:
-        return lambda obj: (getattr(obj, names[0]),)
-    return attrgetter(*names)
-
-
-class _NotCopyable(Exception):
-    """A value is an SQL expression: the ordinary INSERT has to compute it."""
+    keys = [obj.pk for obj in objs] if usual else []
+    if not usual or len(set(keys)) != len(keys):
+        return _original_bulk_update(queryset, objs, fields, batch_size=batch_size)
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_update", fields=targets)
+    rows = []
+    for obj in objs:
+        values = [getattr(obj, f.attname) for f in targets]
+        if any(hasattr(value, "resolve_expression") for value in values):
+            return _original_bulk_update(queryset, objs, fields, batch_size=batch_size)
+        rows.append(
+            [obj.pk]
+            + [f.get_db_prep_save(v, connection) for f, v in zip(targets, values, strict=True)]
+        )
+    queryset._for_write = True
+    if queryset.query.where:  # a manager that hides rows: only those it shows
+        shown = set(queryset.filter(pk__in=keys).values_list("pk", flat=True))
+        rows = [row for row in rows if row[0] in shown]
+    quote = connection.ops.quote_name
+    table, key = quote(opts.db_table), quote(opts.pk.column)
+    columns = [opts.pk.column] + [f.column for f in targets]
+    listed = ", ".join(quote(c) for c in columns)
+    scratch = f"bulk_update_{opts.db_table}"
+    assignments = ", ".join(f"{quote(f.column)} = u.{quote(f.column)}" for f in targets)
+    # the names are the model's table and columns, not input
+    create = f"CREATE TEMPORARY TABLE {quote(scratch)} AS SELECT {listed} FROM {table} LIMIT 0"  # noqa: S608
+    update = (
+        f"UPDATE {table} SET {assignments} FROM {quote(scratch)} u WHERE {table}.{key} = u.{key}"  # noqa: E501, S608
+    )
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        cursor.execute(create)
+        copy_rows(scratch, columns, rows, using)
+        cursor.execute(update)
+        updated = cursor.rowcount
+        cursor.execute(f"DROP TABLE {quote(scratch)}")
+    return updated
 
 
 # --- the demo's consultations as tuples ---------------------------------------------------
 
 
-def flush_consultations(buffer) -> None:
+def flush_consultations(buffer, contacts: RowMaker, referrals: RowMaker) -> None:
     """``devtools.demo.consultations._Buffer.flush`` with the same rows, written as tuples: the
-    contacts (with keys), their participants, topic links, referrals, and the first history
-    entry of each contact and referral ("angelegt", by the manager at 17:00 on the contact
-    day) with the topics of that version."""
+    contacts and referrals (rows of ``contacts`` and ``referrals``, made by the buffer's
+    ``add_consultation`` and ``add_referral``), participants, topic links, and the first
+    history entry of each contact and referral ("angelegt", by the manager at 17:00 on the
+    contact day; a contact's with the topics of that version), its values taken from those
+    rows."""
     from clients.models import Consultation, ConsultationParticipant, Referral
-    from devtools.demo.consultations import _at
 
     if not buffer.consultations:
         return
-    rows = Consultation.objects.bulk_create(buffer.consultations)
-    ids = [row.pk for row in rows]
+    rows = buffer.consultations
+    ids = reserve_ids(Consultation, len(rows))
+    contacts.stamp(rows, ids)
+    copy_rows(Consultation._meta.db_table, contacts.columns, rows)
     participants = ConsultationParticipant._meta
     copy_rows(
         participants.db_table,
@@ -231,17 +276,24 @@ def flush_consultations(buffer) -> None:
     link_ids = reserve_ids(through, len(buffer.topics))
     links = [(key, ids[i], topic) for key, (i, topic) in zip(link_ids, buffer.topics, strict=True)]
     copy_rows(through._meta.db_table, ["id", "consultation_id", "topic_id"], links)
-    for i, referral in buffer.referrals:
-        referral.consultation_id = ids[i]
-    referrals = Referral.objects.bulk_create([r for _, r in buffer.referrals])
+    referral_rows = [row for _, row in buffer.referrals]
+    contact_at = referrals.columns.index("consultation_id")
+    for i, row in buffer.referrals:
+        row[contact_at] = ids[i]
+    referrals.stamp(referral_rows, reserve_ids(Referral, len(referral_rows)))
+    copy_rows(Referral._meta.db_table, referrals.columns, referral_rows)
+    at_five = _five_pm()
     history = Consultation.history.model
     history_ids = reserve_ids(history, len(rows))
+    day_at = contacts.columns.index("date")
+    user_at = contacts.columns.index("recorded_by_id")
     copy_history(
         history,
         rows,
         history_ids,
-        dates=(_at(row.date, 17) for row in rows),
-        users=(row.recorded_by_id for row in rows),
+        dates=(at_five(row[day_at]) for row in rows),
+        users=(row[user_at] for row in rows),
+        written=(contacts.columns, rows),
     )
     topic_history = history.topics.model
     copy_rows(
@@ -253,31 +305,56 @@ def flush_consultations(buffer) -> None:
         ),
     )
     referral_history = Referral.history.model
+    changed_at = referrals.columns.index("status_changed_on")
     copy_history(
         referral_history,
-        referrals,
-        reserve_ids(referral_history, len(referrals)),
-        dates=(_at(r.status_changed_on, 17) for r in referrals),
-        users=(None for _ in referrals),
+        referral_rows,
+        reserve_ids(referral_history, len(referral_rows)),
+        dates=(at_five(row[changed_at]) for row in referral_rows),
+        users=(None for _ in referral_rows),
+        written=(referrals.columns, referral_rows),
     )
     buffer.written += len(ids)
     buffer.consultations, buffer.participants, buffer.topics, buffer.referrals = [], [], [], []
 
 
+def _five_pm():
+    """``consultations._at(day, 17)``, once per day (a year has few days, a year of contacts
+    many)."""
+    from devtools.demo.consultations import _at
+
+    moments: dict[dt.date, dt.datetime] = {}
+
+    def at_five(day: dt.date) -> dt.datetime:
+        moment = moments.get(day)
+        if moment is None:
+            moment = moments[day] = _at(day, 17)
+        return moment
+
+    return at_five
+
+
 def copy_history(
     history_model: type[models.Model],
-    instances: Sequence[models.Model],
+    instances: Sequence,
     keys: Iterable[int],
     dates: Iterable,
     users: Iterable[int | None],
     using: str = "default",
+    written: tuple[list[str], list[list]] | None = None,
 ) -> int:
     """The first history entry ("+") of each instance, as simple_history's
-    ``bulk_history_create`` writes it, without a model instance per entry."""
+    ``bulk_history_create`` writes it, without a model instance per entry. ``written``: the
+    columns and rows of the instances as just copied, whose values the entries repeat (then
+    they are not read off the instances, which may be those rows themselves)."""
     connection = connections[using]
     tracked_names = {f.attname for f in history_model.tracked_fields}
     fields = history_model._meta.concrete_fields
     read, columns = row_reader([f for f in fields if f.attname in tracked_names], connection)
+    source = _positions(columns, written[0]) if written is not None else None
+    if source is not None:
+        pick = itemgetter(*source) if len(source) > 1 else lambda row: (row[source[0]],)
+        read, instances = (lambda row: list(pick(row))), written[1]
     own = ["history_id", "history_date", "history_user", "history_change_reason", "history_type"]
     columns += [history_model._meta.get_field(name).column for name in own]
     rest = [
@@ -296,15 +373,107 @@ def copy_history(
     return copy_rows(history_model._meta.db_table, columns, rows(), using)
 
 
+def _positions(columns: list[str], written: list[str]) -> list[int] | None:
+    """Where each of ``columns`` is among the ``written`` ones (None if one is missing)."""
+    where = {column: i for i, column in enumerate(written)}
+    if not columns or any(column not in where for column in columns):
+        return None
+    return [where[column] for column in columns]
+
+
+def consultation_models() -> list[type[models.Model]]:
+    """The tables ``add_consultations`` fills: contacts, participants, topic links, referrals
+    and their first versions."""
+    from clients.models import Consultation, ConsultationParticipant, Referral
+
+    history = Consultation.history.model
+    return [
+        Consultation,
+        ConsultationParticipant,
+        Consultation.topics.through,
+        history,
+        history.topics.model,
+        Referral,
+        Referral.history.model,
+    ]
+
+
+def plan_models() -> list[type[models.Model]]:
+    """The tables ``build_demo_plans`` fills."""
+    from plans.models import Evaluation, Goal, IndependenceRating, Plan, PlanVersion, Step
+
+    return [Plan, PlanVersion, Goal, Step, Evaluation, IndependenceRating]
+
+
+@contextmanager
+def indexes_built_afterwards(
+    tables: Sequence[type[models.Model]], using: str = "default"
+) -> Iterator[None]:
+    """Drop the plain indexes of the tables (not the primary keys, not the indexes of unique
+    constraints) and create them again, with the same names and definitions, when the block
+    has written its rows: one sorted build per index instead of an insert into it per row
+    (which costs more even for a key written in ascending order). Only for a block that
+    writes and does not look rows up by those indexes."""
+    connection = connections[using]
+    names = [model._meta.db_table for model in tables]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+            WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace
+              AND NOT i.indisprimary AND NOT i.indisunique
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY i.indexrelid""",
+            [names],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")  # a name from the catalog, quoted as needed
+    yield
+    with connection.cursor() as cursor:
+        # the sorts of the builds in memory, for this transaction's builds only
+        cursor.execute("SELECT current_setting('maintenance_work_mem')")
+        memory = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('maintenance_work_mem', '256MB', true)")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [memory])
+
+
 # --- switching it on ----------------------------------------------------------------------
 
 
 @contextmanager
 def bulk_loading(using: str = "default") -> Iterator[None]:
-    """Within the surrounding transaction: bulk_create through COPY, the demo's consultation
-    buffer as tuples and, for a superuser, no foreign-key triggers (the demo's ANALYZE
-    covers this database's tables only)."""
+    """Within the surrounding transaction: bulk_create through COPY, bulk_update through a
+    temporary table, the demo's contacts and referrals as rows, the plain indexes of the
+    consultation and plan tables built after their writes and, for a superuser, no
+    foreign-key triggers (the demo's ANALYZE covers this database's tables only)."""
+    import devtools.demo as demo
+    from clients.models import Consultation, Referral
     from devtools.demo.consultations import _Buffer
+
+    add_consultations, build_demo_plans = demo.add_consultations, demo.build_demo_plans
+
+    def add_consultations_fast(*args, **kwargs):
+        with indexes_built_afterwards(consultation_models(), using):
+            return add_consultations(*args, **kwargs)
+
+    def build_demo_plans_fast(*args, **kwargs):
+        with indexes_built_afterwards(plan_models(), using):
+            return build_demo_plans(*args, **kwargs)
+
+    contacts, referrals = RowMaker(Consultation, using), RowMaker(Referral, using)
+
+    def add_consultation(buffer, **values) -> int:
+        buffer.consultations.append(contacts.row(values))
+        return len(buffer.consultations) - 1
+
+    def add_referral(buffer, index: int, **values) -> None:
+        buffer.referrals.append((index, referrals.row(values)))
+
+    def flush_buffer(buffer) -> None:
+        flush_consultations(buffer, contacts, referrals)
 
     connection = connections[using]
     with connection.cursor() as cursor:
@@ -312,14 +481,23 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         superuser = bool(cursor.fetchone()[0])
         if superuser:
             cursor.execute("SET LOCAL session_replication_role = replica")
-    flush = _Buffer.flush
+    originals = _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral
     QuerySet.bulk_create = copy_bulk_create
-    _Buffer.flush = flush_consultations
+    QuerySet.bulk_update = copy_bulk_update
+    _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral = (
+        flush_buffer,
+        add_consultation,
+        add_referral,
+    )
+    demo.add_consultations = add_consultations_fast
+    demo.build_demo_plans = build_demo_plans_fast
     try:
         yield
     finally:
         QuerySet.bulk_create = _original_bulk_create
-        _Buffer.flush = flush
+        QuerySet.bulk_update = _original_bulk_update
+        _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral = originals
+        demo.add_consultations, demo.build_demo_plans = add_consultations, build_demo_plans
         if superuser and connection.in_atomic_block and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")

@@ -463,9 +463,8 @@ def _add_extensions(kreis, specs: list[ClientSpec], users) -> None:
     WindowExtension.objects.bulk_create(rows, batch_size=1000)
     # requested_at is auto_now_add, which bulk_create always fills with now: set the demo date.
     for row, spec in zip(rows, specs, strict=True):
-        WindowExtension.objects.filter(pk=row.pk).update(
-            requested_at=_at_ten(spec.extension_requested)
-        )
+        row.requested_at = _at_ten(spec.extension_requested)
+    WindowExtension.objects.bulk_update(rows, ["requested_at"], batch_size=1000)
 
 
 def complete_name_skeletons(kreis) -> int:

@@ -16,6 +16,7 @@ within a few minutes.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 import uuid
@@ -24,7 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from clients.models import (
@@ -146,6 +148,15 @@ class _Buffer:
     topics: list[tuple[int, int]] = field(default_factory=list)  # (index, topic pk)
     referrals: list[tuple[int, Referral]] = field(default_factory=list)
     written: int = 0
+
+    def add_consultation(self, **values) -> int:
+        """A contact with these field values; returns its index in the chunk."""
+        self.consultations.append(Consultation(**values))
+        return len(self.consultations) - 1
+
+    def add_referral(self, index: int, **values) -> None:
+        """A referral with these field values, made in the contact at ``index``."""
+        self.referrals.append((index, Referral(**values)))
 
     def flush(self) -> None:
         if not self.consultations:
@@ -386,20 +397,17 @@ def add_consultations(
             if all_open and number == len(contacts) - 1:
                 day = contact.date + dt.timedelta(days=rng.randrange(14, 36))
                 next_appointment = _at(_weekday(day), rng.randrange(9, 16))
-            index = len(buffer.consultations)
-            buffer.consultations.append(
-                Consultation(
-                    code=contact.code,
-                    provider_id=provider_id,
-                    date=contact.date,
-                    duration_minutes=5 * rng.randrange(low // 5, high // 5 + 1),
-                    kind=contact.kind,
-                    setting=setting,
-                    interpreter_language=interpreter,
-                    note=note,
-                    next_appointment=next_appointment,
-                    recorded_by_id=head["manager_id"],
-                )
+            index = buffer.add_consultation(
+                code=contact.code,
+                provider_id=provider_id,
+                date=contact.date,
+                duration_minutes=5 * rng.randrange(low // 5, high // 5 + 1),
+                kind=contact.kind,
+                setting=setting,
+                interpreter_language=interpreter,
+                note=note,
+                next_appointment=next_appointment,
+                recorded_by_id=head["manager_id"],
             )
             buffer.participants.extend((index, pk) for pk in contact.members)
             buffer.topics.extend((index, topic_ids[name]) for name in contact.topics)
@@ -407,9 +415,9 @@ def add_consultations(
                 for name in contact.topics[: rng.choice([1, 1, 1, 2])]:
                     targets = [s for s in REFERRAL_TARGETS.get(name, []) if s in service_ids]
                     if targets:
-                        referral = _referral(rng, contact.date, today)
-                        referral.service_id = service_ids[rng.choice(targets)]
-                        buffer.referrals.append((index, referral))
+                        values = _referral(rng, contact.date, today)
+                        service_id = service_ids[rng.choice(targets)]
+                        buffer.add_referral(index, service_id=service_id, **values)
         if len(buffer.consultations) >= CHUNK:
             buffer.flush()
     buffer.flush()
@@ -435,9 +443,11 @@ def withdraw_some(kreis: Landkreis, today: dt.date = DEMO_TODAY) -> int:
     count = candidates.count()
     if count == 0:
         return 0
-    picked = [
-        candidates[count * (n + 1) // (len(WITHDRAWALS) + 1)] for n in range(len(WITHDRAWALS))
-    ]
+    # the contacts at these places of the order, numbered in one sort (not one per place)
+    places = [count * (n + 1) // (len(WITHDRAWALS) + 1) + 1 for n in range(len(WITHDRAWALS))]
+    numbered = candidates.annotate(place=Window(RowNumber(), order_by=["date", "code"]))
+    found = {contact.place: contact for contact in numbered.filter(place__in=places)}
+    picked = [copy.copy(found[place]) for place in places]  # one object each, as loaded
     for contact, reason in zip(picked, WITHDRAWALS, strict=True):
         at = _at(contact.date + dt.timedelta(days=1), 9)
         contact.withdrawn_at = at
@@ -449,8 +459,9 @@ def withdraw_some(kreis: Landkreis, today: dt.date = DEMO_TODAY) -> int:
     return len(picked)
 
 
-def _referral(rng: random.Random, day: dt.date, today: dt.date) -> Referral:
-    """A referral with its follow-up: after two weeks most clients have been there."""
+def _referral(rng: random.Random, day: dt.date, today: dt.date) -> dict:
+    """A referral's follow-up (status and its day): after two weeks most clients have been
+    there."""
     waited = (today - day).days
     status = Referral.Status.REFERRED
     if waited >= 14:
@@ -465,4 +476,4 @@ def _referral(rng: random.Random, day: dt.date, today: dt.date) -> Referral:
     changed = day
     if status != Referral.Status.REFERRED:
         changed = day + dt.timedelta(days=rng.randrange(7, min(42, waited) + 1))
-    return Referral(status=status, status_changed_on=changed)
+    return {"status": status, "status_changed_on": changed}
