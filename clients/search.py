@@ -42,6 +42,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest
+from django.db.models.lookups import GreaterThanOrEqual
 
 from clients.forms.list import ALL_CASES, ClientFilterForm
 from clients.models import Client
@@ -93,31 +94,43 @@ def search_clients(queryset: QuerySet, text: str) -> QuerySet:
     for index, word in enumerate(words):
         typed = f"_search_typed_{index}"
         skeleton = f"_search_skeleton_{index}"
-        aliases[typed] = Greatest(
-            TrigramWordSimilarity(word, "first_name"), TrigramWordSimilarity(word, "last_name")
-        )
+        typed_first = TrigramWordSimilarity(word, "first_name")
+        typed_last = TrigramWordSimilarity(word, "last_name")
+        aliases[typed] = Greatest(typed_first, typed_last)
         indexed = Q(TrigramWordSimilar(F("first_name"), Value(word))) | Q(
             TrigramWordSimilar(F("last_name"), Value(word))
         )
+        # Each similarity compared on its own (not their GREATEST): the database stops at the
+        # first that passes, so most hits cost one or two similarities here, not four.
+        word_matches = Q(GreaterThanOrEqual(typed_first, NAME_THRESHOLD)) | Q(
+            GreaterThanOrEqual(typed_last, NAME_THRESHOLD)
+        )
         word_skeleton = name_skeleton(word)
         if len(word_skeleton) >= SKELETON_MIN_LENGTH:
-            aliases[skeleton] = Greatest(
-                TrigramWordSimilarity(word_skeleton, "first_name_skeleton"),
-                TrigramWordSimilarity(word_skeleton, "last_name_skeleton"),
-            )
+            skeleton_first = TrigramWordSimilarity(word_skeleton, "first_name_skeleton")
+            skeleton_last = TrigramWordSimilarity(word_skeleton, "last_name_skeleton")
+            aliases[skeleton] = Greatest(skeleton_first, skeleton_last)
             indexed |= Q(TrigramWordSimilar(F("first_name_skeleton"), Value(word_skeleton))) | Q(
                 TrigramWordSimilar(F("last_name_skeleton"), Value(word_skeleton))
             )
+            word_matches |= Q(GreaterThanOrEqual(skeleton_first, SKELETON_THRESHOLD)) | Q(
+                GreaterThanOrEqual(skeleton_last, SKELETON_THRESHOLD)
+            )
         else:
             aliases[skeleton] = Value(0.0, output_field=FloatField())
-        all_words_match &= Q(**{f"{typed}__gte": NAME_THRESHOLD}) | Q(
-            **{f"{skeleton}__gte": SKELETON_THRESHOLD}
-        )
+        all_words_match &= word_matches
         all_words_indexed &= indexed
 
     aktenzeichen = Q(aktenzeichen__iexact=text)
     # The index conditions (``%>``) narrow first; the exact thresholds decide on what is left.
-    matches = aktenzeichen | (all_words_indexed & all_words_match) if words else aktenzeichen
+    # Written as (Aktenzeichen or index) and (Aktenzeichen or thresholds), the same rows as
+    # Aktenzeichen or (index and thresholds): so the first part is the bitmap's own condition,
+    # checked once per row, and not repeated in the filter (each ``%>`` is a similarity).
+    matches = (
+        (aktenzeichen | all_words_indexed) & (aktenzeichen | all_words_match)
+        if words
+        else aktenzeichen
+    )
     # The typed similarity counts as well, so the spelling the user typed ranks first.
     rank = Case(When(aktenzeichen, then=Value(100.0)), default=Value(0.0))
     for name in aliases:
