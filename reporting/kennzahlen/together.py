@@ -27,13 +27,9 @@ from django.db.models import Count, F
 from reporting.kennzahlen.queries import MUNICIPALITY, PROVIDER, Measure
 
 
-def run_counts(measures: Sequence[Measure], *, provider_id: int | None = None) -> list[dict]:
-    """Several counts of the same rows (``count_rows``/``count_where`` of one queryset, one
-    ``via``), each with its own breakdown and condition, in one query: grouped by all their
-    keys at once, one conditional count per measure, then added up per measure (a count of
-    rows adds up exactly over a finer grouping). Per measure, what ``run(measure,
-    by_provider=True, provider_id=provider_id)`` returns."""
-    first = measures[0]
+def _named_keys(measures: Sequence[Measure]) -> tuple[list[str], dict[str, Any], list[list[str]]]:
+    """The breakdown keys of every measure under names of their own (``c<measure>_<key>``):
+    all names, the expressions to annotate, and each measure's names."""
     names: list[str] = []
     expressions: dict[str, Any] = {}
     own: list[list[str]] = []
@@ -43,6 +39,17 @@ def run_counts(measures: Sequence[Measure], *, provider_id: int | None = None) -
             expressions[name] = key if hasattr(key, "resolve_expression") else F(key)
         names.extend(mine)
         own.append(mine)
+    return names, expressions, own
+
+
+def run_counts(measures: Sequence[Measure], *, provider_id: int | None = None) -> list[dict]:
+    """Several counts of the same rows (``count_rows``/``count_where`` of one queryset, one
+    ``via``), each with its own breakdown and condition, in one query: grouped by all their
+    keys at once, one conditional count per measure, then added up per measure (a count of
+    rows adds up exactly over a finer grouping). Per measure, what ``run(measure,
+    by_provider=True, provider_id=provider_id)`` returns."""
+    first = measures[0]
+    names, expressions, own = _named_keys(measures)
     counts = {
         f"n{i}": Count("pk", filter=measure.condition) if measure.condition else Count("pk")
         for i, measure in enumerate(measures)
@@ -70,15 +77,7 @@ def run_distinct(measures: Sequence[Measure], *, kreis: bool) -> list[tuple[dict
     and, with ``kreis``, what ``run(measure, by_provider=False)`` returns (else None)."""
     first = measures[0]
     group = MUNICIPALITY if first.via is not None else PROVIDER
-    names: list[str] = []
-    expressions: dict[str, Any] = {}
-    own: list[list[str]] = []
-    for i, measure in enumerate(measures):
-        mine = [f"c{i}_{j}" for j in range(len(measure.key_expressions))]
-        for name, key in zip(mine, measure.key_expressions, strict=True):
-            expressions[name] = key if hasattr(key, "resolve_expression") else F(key)
-        names.extend(mine)
-        own.append(mine)
+    names, expressions, own = _named_keys(measures)
     (counted,) = first.value.source_expressions
     rows = (
         first.counted.annotate(**expressions, g_counted=counted)
