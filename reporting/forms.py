@@ -8,6 +8,7 @@ import datetime as dt
 from django import forms
 
 from imcase.organisation.models import Municipality
+from imcase.web.forms import ScopedChoiceField
 from reporting.kennzahlen.table import reporting_years
 from reporting.scoping import FiguresScope, providers_visible_to, teams_visible_to
 
@@ -24,7 +25,7 @@ def default_year(today: dt.date) -> int:
 
 class FiguresForm(forms.Form):
     jahr = forms.TypedChoiceField(label="Berichtsjahr", coerce=int)
-    traeger = forms.ModelChoiceField(
+    traeger = ScopedChoiceField(
         label="Träger", queryset=None, required=False, empty_label="alle Träger (Kreis)"
     )
 
@@ -74,13 +75,13 @@ class FinaliseForm(forms.Form):
 
 class DashboardForm(forms.Form):
     jahr = forms.TypedChoiceField(label="Jahr", coerce=int)
-    traeger = forms.ModelChoiceField(
+    traeger = ScopedChoiceField(
         label="Träger", queryset=None, required=False, empty_label="alle Träger"
     )
-    team = forms.ModelChoiceField(
+    team = ScopedChoiceField(
         label="Regionalteam", queryset=None, required=False, empty_label="alle Teams"
     )
-    gemeinde = forms.ModelChoiceField(
+    gemeinde = ScopedChoiceField(
         label="Gemeinde", queryset=None, required=False, empty_label="alle Gemeinden"
     )
 

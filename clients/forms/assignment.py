@@ -9,9 +9,13 @@ from django.core.exceptions import ValidationError
 
 from clients.assignments import assignable_staff, staff_name
 from clients.models import Client
+from imcase.web.forms import ScopedChoiceField
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(ScopedChoiceField):
+    """A colleague (manager or team lead) by name: assignment, the list's filter, the person
+    form."""
+
     def label_from_instance(self, obj) -> str:
         return staff_name(obj)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from imcase.organisation.models import Municipality
+from imcase.web.forms import ScopedChoiceField
 
 MIN_REASON_LENGTH = 20
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -54,7 +55,7 @@ class ExtensionDecisionForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    to_municipality = forms.ModelChoiceField(
+    to_municipality = ScopedChoiceField(
         label="neue Wohngemeinde",
         queryset=Municipality.objects.none(),
         empty_label="– bitte wählen –",

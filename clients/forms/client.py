@@ -22,6 +22,7 @@ from django.utils.html import format_html
 
 from clients.countries import country_choices
 from clients.duplicates import Clash, aktenzeichen_clash, household_key_clash, visible_households
+from clients.forms.assignment import StaffChoiceField
 from clients.households import CHILD_NOT_HEAD, is_minor
 from clients.models import Client, Consent, ConsentCategory, Household
 from clients.services import open_case_check
@@ -54,11 +55,6 @@ class DateInput(forms.DateInput):
     def __init__(self, attrs=None) -> None:
         # The browser's date picker sends and expects ISO dates.
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-class ManagerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.username
 
 
 def split_languages(text: str) -> list[str]:
@@ -110,7 +106,7 @@ class ClientForm(forms.ModelForm):
         help_text="Für einen bestehenden Haushalt den Schlüssel eines Familienmitglieds angeben, "
         "für einen neuen Haushalt einen neuen Schlüssel.",
     )
-    manager = ManagerChoiceField(
+    manager = StaffChoiceField(
         label="zuständige:r Integrationsmanager:in",
         queryset=get_user_model().objects.none(),
         required=False,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from clients.forms.assignment import StaffChoiceField
 from clients.models import Client
 from clients.models.client import ResidenceStatus
 from clients.window import WindowStatus
@@ -30,11 +31,6 @@ SORT_CHOICES = [
     ("beratungsende", "Beratungsende, früheste zuerst"),
     ("-beratungsende", "Beratungsende, späteste zuerst"),
 ]
-
-
-class StaffChoiceField(ScopedChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.username
 
 
 class ClientFilterForm(forms.Form):

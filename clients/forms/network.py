@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clients.models import NetworkActivity, NetworkActivityKind, RegularService
 from clients.network_services import MAX_MINUTES, NetworkActivityInput
+from imcase.web.forms import ScopedMultipleChoiceField
 
 ALL = ""
 
@@ -61,7 +62,7 @@ class NetworkActivityForm(forms.Form):
         label="Teilnehmende (Anzahl)", min_value=1, max_value=10000, help_text="Sie selbst mit"
     )
     topic = forms.CharField(label="Thema", max_length=200)
-    partners = forms.ModelMultipleChoiceField(
+    partners = ScopedMultipleChoiceField(
         label="Beteiligte Regeldienste",
         queryset=RegularService.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from imcase.audit.models import AuditEntry
 from imcase.organisation.access import scope_for
 from imcase.organisation.models import Role, StaffMember
+from imcase.web.forms import ScopedChoiceField
 
 # The German name of an object kind where the model's own verbose_name is not the one a reader
 # of the log expects (or the model is gone).
@@ -120,7 +121,7 @@ def _kreis_user_ids(landkreis_id: int) -> QuerySet:
     )
 
 
-class ActorChoiceField(forms.ModelChoiceField):
+class ActorChoiceField(ScopedChoiceField):
     def label_from_instance(self, obj) -> str:
         full = obj.get_full_name()
         return f"{full} ({obj.username})" if full else obj.username
