@@ -56,8 +56,6 @@ def _client_detail_most_contacts():
 # The first page as the list shows it (open cases of the municipalities the manager's provider
 # serves today, by name, 50 rows with municipality and manager) and the number of all.
 
-LIST_PAGE = 50
-
 LIST_SQL = """
 SELECT c.id, c.code, c.version, c.status, c.last_name, c.first_name, c.aktenzeichen,
        c.birth_date, c.assignment_date, c.window_start, c.window_end, c.window_extended,
@@ -96,12 +94,13 @@ def _list_sql():
     from django.db import connection
     from django.utils import timezone
 
+    from clients.views.list import PAGE_SIZE
     from imcase.organisation.access import scope_for
 
     params = {
         "provider": scope_for(_list_user()).provider_id,
         "today": timezone.localdate(),
-        "page": LIST_PAGE,
+        "page": PAGE_SIZE,
     }
     with connection.cursor() as cursor:
         cursor.execute(LIST_SQL, params)
