@@ -169,8 +169,9 @@ def compute_results(
     """Every figure's values per provider (and the Kreis column of the non-additive ones).
 
     Additive counts of the same rows (the persons on 31.12. by sex, age, nationality, …; the
-    contacts by kind and by setting) share one query (``together``); every other
-    figure is one query, a non-additive one a second for the Kreis column."""
+    contacts by kind and by setting) share one query, and so do counts of distinct persons of
+    the same rows with their Kreis column (``_groups``, ``together``); every other figure is one
+    query, a non-additive one a second for the Kreis column."""
     figures = definition.figures
     measures = {figure.id: figure.measure(period) for figure in figures}
     groups = _groups(figures, measures, period)
