@@ -157,7 +157,7 @@ def _locked_list(actor, person_list: PersonList, role: str, expected_version: in
         )
     return lock_visible(
         actor,
-        PersonList.objects.select_related("funding_year"),
+        PersonList.objects.select_related("funding_year", "municipality"),
         person_list.pk,
         expected_version,
         refusal="Diese Liste liegt nicht in Ihrem Zuständigkeitsbereich.",
