@@ -175,3 +175,15 @@ def test_backup_refuses_sqlite_with_a_german_message(db, monkeypatch, tmp_path):
     monkeypatch.setattr(connection, "vendor", "sqlite")
     with pytest.raises(CommandError, match="nur mit PostgreSQL"):
         call_command("backup", output=str(tmp_path))
+
+
+def test_postgresql_connections_run_without_jit(db):
+    """imcase's connections leave PostgreSQL's JIT compiler off (``DATABASES`` in the
+    settings): it compiled the Kennzahlen's aggregates and the nightly checks' subqueries over
+    all clients for longer than they ran. A ``?options=`` in DATABASE_URL would replace it."""
+    from django.db import connection
+
+    assert django_settings.DATABASES["default"]["OPTIONS"]["options"] == "-c jit=off"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

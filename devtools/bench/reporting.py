@@ -145,15 +145,6 @@ def orm_results(period) -> dict[str, list[tuple]]:
     return found
 
 
-def sql_results(params: dict) -> dict[str, list[tuple]]:
-    """The hand-written SQL, in the table's session settings (``analytic_session``)."""
-    from devtools.bench.kennzahlen_sql import sql_results as statements
-    from reporting.kennzahlen.table import analytic_session
-
-    with analytic_session():
-        return statements(params)
-
-
 def normalised(results: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
     """Comparable rows: keys as text (the SQL returns them so), values to two places."""
 
@@ -171,7 +162,7 @@ def normalised(results: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
 
 def differences(period) -> list[str]:
     """The figures whose ORM and SQL rows differ (a figure missing on either side included)."""
-    from devtools.bench.kennzahlen_sql import parameters
+    from devtools.bench.kennzahlen_sql import parameters, sql_results
 
     orm = normalised(orm_results(period))
     sql = normalised(sql_results(parameters(period.landkreis_id, period.year)))
@@ -179,7 +170,7 @@ def differences(period) -> list[str]:
 
 
 def _compared() -> tuple[Callable[[], object], Callable[[], object]]:
-    from devtools.bench.kennzahlen_sql import parameters
+    from devtools.bench.kennzahlen_sql import parameters, sql_results
     from reporting.kennzahlen.queries import Period
 
     ensure_plan_data()

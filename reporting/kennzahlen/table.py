@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -142,25 +141,6 @@ def _groups(figures, measures: dict[str, Measure], period: Period) -> dict[str, 
     return {figure.id: group for group in together.values() for figure in group}
 
 
-@contextmanager
-def analytic_session() -> Iterator[None]:
-    """PostgreSQL without JIT compilation for the table's queries: it compiled each large
-    aggregate anew, which took longer than running it (3.6 of 6 s in one statement on the
-    bench's 50,000 clients). Changes no result. A session setting, not a transaction: the
-    progress the background computation writes stays visible while it runs."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET jit = off")
-    try:
-        yield
-    finally:
-        if not connection.needs_rollback:  # an aborted transaction undoes the SET itself
-            with connection.cursor() as cursor:
-                cursor.execute("RESET jit")
-
-
 def compute_results(
     definition: Definition,
     period: Period,
@@ -176,15 +156,14 @@ def compute_results(
     measures = {figure.id: figure.measure(period) for figure in figures}
     groups = _groups(figures, measures, period)
     results: dict[str, _Result] = {}
-    with analytic_session():
-        for done, figure in enumerate(figures, start=1):
-            if figure.id not in results:
-                if figure.id in groups:
-                    results.update(_compute_together(groups[figure.id], measures, period))
-                else:
-                    results[figure.id] = _compute(figure, measures[figure.id], period)
-            if progress is not None:
-                progress(done, len(figures))
+    for done, figure in enumerate(figures, start=1):
+        if figure.id not in results:
+            if figure.id in groups:
+                results.update(_compute_together(groups[figure.id], measures, period))
+            else:
+                results[figure.id] = _compute(figure, measures[figure.id], period)
+        if progress is not None:
+            progress(done, len(figures))
     return results
 
 
