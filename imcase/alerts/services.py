@@ -126,8 +126,11 @@ def _apply_check(registered: Check, ctx: CheckContext, result: RunResult) -> Non
         for key, finding in found.items()
         if key not in stored
     ]
-    # ignore_conflicts only matters for a run that did not take the lock (SQLite).
-    Alert.objects.bulk_create(new, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    # Only this run writes alerts, and on PostgreSQL it holds the lock: a conflict can only
+    # come from a run that did not take it (SQLite, the demo's one process).
+    Alert.objects.bulk_create(
+        new, batch_size=BATCH_SIZE, ignore_conflicts=connection.vendor != "postgresql"
+    )
 
     # A finding that came back (a case handed back, a reassignment undone) reopens its alert.
     reopen = [
