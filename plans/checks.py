@@ -163,11 +163,18 @@ def exploratory_talk_without_plan(ctx: CheckContext) -> Iterator[Finding]:
         .order_by("consultation__date")
         .values("consultation__date")[:1]
     )
+    before = ctx.today - dt.timedelta(days=PLAN_AFTER_EXPLORATORY_DAYS)
+    # the first talk lies before the day if any talk does: narrows the cases in one pass over
+    # the talks before the first talk is looked up per case (for all open cases: 1.9 s of
+    # lookups at 50,000 clients)
+    talked = ConsultationParticipant.objects.filter(
+        consultation__kind=Consultation.Kind.EXPLORATORY, consultation__date__lt=before
+    ).values("client_id")
     clients = (
-        Client.objects.filter(status=Client.Status.OPEN, plan__isnull=True)
+        Client.objects.filter(status=Client.Status.OPEN, plan__isnull=True, pk__in=talked)
         .only(*_CLIENT_FIELDS)
         .annotate(first_talk=Subquery(first_talk))
-        .filter(first_talk__lt=ctx.today - dt.timedelta(days=PLAN_AFTER_EXPLORATORY_DAYS))
+        .filter(first_talk__lt=before)
         .order_by("pk")
     )
     for client in clients.iterator(chunk_size=2000):

@@ -231,6 +231,25 @@ def test_the_first_exploratory_talk_counts(world):
     assert alert.due_date == TALK + days(56)
 
 
+def test_a_withdrawn_exploratory_talk_does_not_count(world):
+    """The first talk that counts is the later one: nine weeks back there was only a talk
+    withdrawn as wrongly entered, so the eight weeks run from the talk four weeks back."""
+    from django.utils import timezone
+
+    wrong = exploratory_talk(world, TALK)
+    Consultation.all_objects.filter(pk=wrong.pk).update(
+        withdrawn_at=timezone.now(), withdrawal_reason="doppelt erfasst"
+    )
+    exploratory_talk(world, TALK + days(35))
+
+    run(TALK + days(63), "exploratory_without_plan")
+    assert open_alerts("exploratory_without_plan") == []
+
+    run(TALK + days(92), "exploratory_without_plan")
+    (alert,) = open_alerts("exploratory_without_plan")
+    assert alert.due_date == TALK + days(35 + 56)
+
+
 def test_counselling_contacts_alone_raise_no_missing_plan_alert(world):
     ConsultationFactory(provider=world.provider, date=TALK, client=world.client)
 
