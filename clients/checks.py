@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import DateField, OuterRef, Q, Subquery
+from django.db.models import DateField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -147,16 +147,31 @@ def no_contact_for_90_days(ctx: CheckContext) -> Iterator[Finding]:
         .order_by("-consultation__date")
         .values("consultation__date")[:1]
     )
+    cutoff = ctx.today - dt.timedelta(days=NO_CONTACT_DAYS)
+    # Left out first, in one pass over the recent contacts: the cases with a contact since then
+    # by a provider serving their municipality today (there is one at a time: ProviderArea's
+    # validation refuses overlaps); the last contact is looked up only for the others (for all
+    # open cases that took 1.7 s at 50,000 clients).
+    served_today = ProviderArea.objects.active_on(ctx.today).filter(
+        municipality_id=OuterRef("client__municipality_id"),
+        provider_id=OuterRef("consultation__provider_id"),
+    )
+    counselled = (
+        ConsultationParticipant.objects.filter(consultation__date__gte=cutoff)
+        .filter(Exists(served_today))
+        .values("client_id")
+    )
     clients = (
         open_cases()
         .filter(
             Q(window_start__isnull=True) | Q(window_start__lte=ctx.today),
             Q(window_end__isnull=True) | Q(window_end__gte=ctx.today),
         )
+        .exclude(pk__in=counselled)
         .annotate(provider_today=Subquery(provider_today.values("provider_id")[:1]))
         .annotate(last_contact=Subquery(last_contact))
         .annotate(since=Coalesce("last_contact", "opened_on", output_field=DateField()))
-        .filter(since__lt=ctx.today - dt.timedelta(days=NO_CONTACT_DAYS))
+        .filter(since__lt=cutoff)
     )
     for client in clients.iterator(chunk_size=2000):
         contact = "letzter Kontakt" if client.last_contact else "Fall eröffnet, noch kein Kontakt"
