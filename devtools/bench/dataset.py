@@ -46,9 +46,6 @@ from django.test.utils import override_settings
 
 from devtools.bench.rows import NotCopyable, RowMaker, row_reader
 
-COPY_CHUNK = 50_000  # rows per COPY statement (bounded memory for the prepared values)
-
-
 # --- COPY primitives ----------------------------------------------------------------------
 
 
@@ -72,27 +69,18 @@ def copy_rows(
     table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], using: str = "default"
 ) -> int:
     """Write ``rows`` (tuples in the order of ``columns``, values as the database takes them)
-    into ``table`` with COPY; returns how many."""
+    into ``table`` with one COPY; returns how many. Each row is sent as it comes (psycopg
+    buffers a few kilobytes): rows made by a generator are made while the server writes the
+    ones before, and memory stays bounded."""
     quoted = ", ".join(f'"{column}"' for column in columns)
     written = 0
     with connections[using].cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor under Django's wrapper
-        chunk: list[Sequence[Any]] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= COPY_CHUNK:
-                written += _copy_chunk(raw, table, quoted, chunk)
-                chunk = []
-        if chunk:
-            written += _copy_chunk(raw, table, quoted, chunk)
+        with raw.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+                written += 1
     return written
-
-
-def _copy_chunk(raw, table: str, quoted: str, chunk: list[Sequence[Any]]) -> int:
-    with raw.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
-        for row in chunk:
-            copy.write_row(row)
-    return len(chunk)
 
 
 # --- bulk_create through COPY -------------------------------------------------------------
