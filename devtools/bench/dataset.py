@@ -17,6 +17,8 @@ services. While ``bulk_loading()`` is active:
   (``RowMaker``) instead of a model instance and writes them, their participants, topic links
   and first history entries (repeating the rows' values) as plain tuples: about eight rows
   per contact.
+- the demo's plans are written as rows made from their records' values (``RowMaker``) instead
+  of model instances, the keys reserved level by level (``_Draft.insert``).
 - the plain indexes of the consultation and plan tables (not the primary keys and unique
   constraints) are dropped while the demo writes those tables and created again afterwards,
   with the same names and definitions: one sorted build instead of an insert per row.
@@ -386,6 +388,24 @@ def consultation_models() -> list[type[models.Model]]:
     ]
 
 
+def insert_rows(
+    makers: dict[type[models.Model], RowMaker],
+    model: type[models.Model],
+    names: list[str],
+    values: list[list],
+    using: str = "default",
+) -> range:
+    """The rows of ``model`` from lists of values in the order of ``names`` (``RowMaker``, one
+    per model in ``makers``), written with COPY as they are made, as ``bulk_create`` would
+    write ``model(**dict(zip(names, row)))`` for each; returns their keys, in order."""
+    maker = makers.get(model)
+    if maker is None:
+        maker = makers[model] = RowMaker(model, using)
+    keys = reserve_ids(model, len(values), using)
+    copy_rows(model._meta.db_table, maker.columns, maker.rows(names, values, keys), using)
+    return keys
+
+
 def plan_models() -> list[type[models.Model]]:
     """The tables ``build_demo_plans`` fills."""
     from plans.models import Evaluation, Goal, IndependenceRating, Plan, PlanVersion, Step
@@ -434,12 +454,13 @@ def indexes_built_afterwards(
 @contextmanager
 def bulk_loading(using: str = "default") -> Iterator[None]:
     """Within the surrounding transaction: bulk_create through COPY, bulk_update through a
-    temporary table, the demo's contacts and referrals as rows, the plain indexes of the
-    consultation and plan tables built after their writes and, for a superuser, no
+    temporary table, the demo's contacts, referrals and plans as rows, the plain indexes of
+    the consultation and plan tables built after their writes and, for a superuser, no
     foreign-key triggers (the demo's ANALYZE covers this database's tables only)."""
     import devtools.demo as demo
     from clients.models import Consultation, Referral
     from devtools.demo.consultations import _Buffer
+    from devtools.demo.plans import _Draft
 
     add_consultations, build_demo_plans = demo.add_consultations, demo.build_demo_plans
 
@@ -463,6 +484,11 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
     def flush_buffer(buffer) -> None:
         flush_consultations(buffer, contacts, referrals)
 
+    plan_makers: dict[type[models.Model], RowMaker] = {}
+
+    def insert_plan_rows(draft, model, names, values) -> range:
+        return insert_rows(plan_makers, model, names, values, using)
+
     connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
@@ -470,6 +496,7 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         if superuser:
             cursor.execute("SET LOCAL session_replication_role = replica")
     originals = _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral
+    insert_plan = _Draft.insert
     QuerySet.bulk_create = copy_bulk_create
     QuerySet.bulk_update = copy_bulk_update
     _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral = (
@@ -477,6 +504,7 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         add_consultation,
         add_referral,
     )
+    _Draft.insert = insert_plan_rows
     demo.add_consultations = add_consultations_fast
     demo.build_demo_plans = build_demo_plans_fast
     try:
@@ -485,6 +513,7 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         QuerySet.bulk_create = _original_bulk_create
         QuerySet.bulk_update = _original_bulk_update
         _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral = originals
+        _Draft.insert = insert_plan
         demo.add_consultations, demo.build_demo_plans = add_consultations, build_demo_plans
         if superuser and connection.in_atomic_block and not connection.needs_rollback:
             with connection.cursor() as cursor:
