@@ -144,10 +144,11 @@ def copy_objects(
 
 def _prepare_for_bulk_create(model: type[models.Model], objs: list[models.Model]) -> None:
     """``QuerySet._prepare_for_bulk_create`` on PostgreSQL (which takes DEFAULT in a bulk
-    insert), with ``_prepare_related_fields_for_save`` inlined for the common case: a related
-    object that is cached and saved, whose key the object holds already. Anything else (an
-    unsaved related object, a key still empty, a GenericForeignKey) goes to Django's method,
-    which raises or fills in as for ``bulk_create``."""
+    insert), with ``_prepare_related_fields_for_save`` inlined for the common cases: a related
+    object that is cached and saved, whose key the object holds already or takes now (the
+    related object was saved after it was assigned). Anything else (an unsaved related
+    object, a GenericForeignKey) goes to Django's method, which raises as for
+    ``bulk_create``."""
     opts = model._meta
     pk = opts.pk
     relations = [f for f in opts.concrete_fields if f.is_relation]
@@ -167,11 +168,16 @@ def _check_related(obj: models.Model, cached: dict, relations: list[models.Field
         related = cached.get(field.cache_name)
         if not related:  # not cached, or None
             continue
-        key = getattr(obj, field.attname)
-        if not related._is_pk_set() or key in field.empty_values:
-            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        if not related._is_pk_set():
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # raises
             return
-        if getattr(related, field.target_field.attname) != key:
+        key = getattr(obj, field.attname)
+        target = getattr(related, field.target_field.attname)
+        if key in field.empty_values:
+            # what Django's check does by assigning the related object again: the key set,
+            # the object still cached
+            obj.__dict__[field.attname] = key = target
+        if target != key:
             field.delete_cached_value(obj)
 
 
