@@ -219,7 +219,8 @@ class _Draft:
 
     def insert(self, model: type[models.Model], names: list[str], values: list[list]) -> list[int]:
         """Write one row of ``model`` per list of values (in the order of ``names``, attribute
-        names); returns their keys, in order."""
+        names); returns their keys, in order. The bench build (``bulk_loading`` in
+        ``devtools.bench.dataset``) writes the same rows with COPY instead."""
         objs = model.objects.bulk_create(
             [model(**dict(zip(names, row, strict=True))) for row in values], batch_size=2000
         )
