@@ -17,6 +17,8 @@ services. While ``bulk_loading()`` is active:
   (``RowMaker``) instead of a model instance and writes them, their participants, topic links
   and first history entries (repeating the rows' values) as plain tuples: about eight rows
   per contact.
+- the demo's plans are written as rows made from their records' values (``RowMaker``) instead
+  of model instances, the keys reserved level by level (``_Draft.insert``).
 - the plain indexes of the consultation and plan tables (not the primary keys and unique
   constraints) are dropped while the demo writes those tables and created again afterwards,
   with the same names and definitions: one sorted build instead of an insert per row.
@@ -46,9 +48,6 @@ from django.test.utils import override_settings
 
 from devtools.bench.rows import NotCopyable, RowMaker, row_reader
 
-COPY_CHUNK = 50_000  # rows per COPY statement (bounded memory for the prepared values)
-
-
 # --- COPY primitives ----------------------------------------------------------------------
 
 
@@ -72,27 +71,18 @@ def copy_rows(
     table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], using: str = "default"
 ) -> int:
     """Write ``rows`` (tuples in the order of ``columns``, values as the database takes them)
-    into ``table`` with COPY; returns how many."""
+    into ``table`` with one COPY; returns how many. Each row is sent as it comes (psycopg
+    buffers a few kilobytes): rows made by a generator are made while the server writes the
+    ones before, and memory stays bounded."""
     quoted = ", ".join(f'"{column}"' for column in columns)
     written = 0
     with connections[using].cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor under Django's wrapper
-        chunk: list[Sequence[Any]] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= COPY_CHUNK:
-                written += _copy_chunk(raw, table, quoted, chunk)
-                chunk = []
-        if chunk:
-            written += _copy_chunk(raw, table, quoted, chunk)
+        with raw.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+                written += 1
     return written
-
-
-def _copy_chunk(raw, table: str, quoted: str, chunk: list[Sequence[Any]]) -> int:
-    with raw.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
-        for row in chunk:
-            copy.write_row(row)
-    return len(chunk)
 
 
 # --- bulk_create through COPY -------------------------------------------------------------
@@ -154,10 +144,11 @@ def copy_objects(
 
 def _prepare_for_bulk_create(model: type[models.Model], objs: list[models.Model]) -> None:
     """``QuerySet._prepare_for_bulk_create`` on PostgreSQL (which takes DEFAULT in a bulk
-    insert), with ``_prepare_related_fields_for_save`` inlined for the common case: a related
-    object that is cached and saved, whose key the object holds already. Anything else (an
-    unsaved related object, a key still empty, a GenericForeignKey) goes to Django's method,
-    which raises or fills in as for ``bulk_create``."""
+    insert), with ``_prepare_related_fields_for_save`` inlined for the common cases: a related
+    object that is cached and saved, whose key the object holds already or takes now (the
+    related object was saved after it was assigned). Anything else (an unsaved related
+    object, a GenericForeignKey) goes to Django's method, which raises as for
+    ``bulk_create``."""
     opts = model._meta
     pk = opts.pk
     relations = [f for f in opts.concrete_fields if f.is_relation]
@@ -177,11 +168,16 @@ def _check_related(obj: models.Model, cached: dict, relations: list[models.Field
         related = cached.get(field.cache_name)
         if not related:  # not cached, or None
             continue
-        key = getattr(obj, field.attname)
-        if not related._is_pk_set() or key in field.empty_values:
-            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        if not related._is_pk_set():
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # raises
             return
-        if getattr(related, field.target_field.attname) != key:
+        key = getattr(obj, field.attname)
+        target = getattr(related, field.target_field.attname)
+        if key in field.empty_values:
+            # what Django's check does by assigning the related object again: the key set,
+            # the object still cached
+            obj.__dict__[field.attname] = key = target
+        if target != key:
             field.delete_cached_value(obj)
 
 
@@ -398,6 +394,24 @@ def consultation_models() -> list[type[models.Model]]:
     ]
 
 
+def insert_rows(
+    makers: dict[type[models.Model], RowMaker],
+    model: type[models.Model],
+    names: list[str],
+    values: list[list],
+    using: str = "default",
+) -> range:
+    """The rows of ``model`` from lists of values in the order of ``names`` (``RowMaker``, one
+    per model in ``makers``), written with COPY as they are made, as ``bulk_create`` would
+    write ``model(**dict(zip(names, row)))`` for each; returns their keys, in order."""
+    maker = makers.get(model)
+    if maker is None:
+        maker = makers[model] = RowMaker(model, using)
+    keys = reserve_ids(model, len(values), using)
+    copy_rows(model._meta.db_table, maker.columns, maker.rows(names, values, keys), using)
+    return keys
+
+
 def plan_models() -> list[type[models.Model]]:
     """The tables ``build_demo_plans`` fills."""
     from plans.models import Evaluation, Goal, IndependenceRating, Plan, PlanVersion, Step
@@ -446,12 +460,13 @@ def indexes_built_afterwards(
 @contextmanager
 def bulk_loading(using: str = "default") -> Iterator[None]:
     """Within the surrounding transaction: bulk_create through COPY, bulk_update through a
-    temporary table, the demo's contacts and referrals as rows, the plain indexes of the
-    consultation and plan tables built after their writes and, for a superuser, no
+    temporary table, the demo's contacts, referrals and plans as rows, the plain indexes of
+    the consultation and plan tables built after their writes and, for a superuser, no
     foreign-key triggers (the demo's ANALYZE covers this database's tables only)."""
     import devtools.demo as demo
     from clients.models import Consultation, Referral
     from devtools.demo.consultations import _Buffer
+    from devtools.demo.plans import _Draft
 
     add_consultations, build_demo_plans = demo.add_consultations, demo.build_demo_plans
 
@@ -475,6 +490,11 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
     def flush_buffer(buffer) -> None:
         flush_consultations(buffer, contacts, referrals)
 
+    plan_makers: dict[type[models.Model], RowMaker] = {}
+
+    def insert_plan_rows(draft, model, names, values) -> range:
+        return insert_rows(plan_makers, model, names, values, using)
+
     connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
@@ -482,6 +502,7 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         if superuser:
             cursor.execute("SET LOCAL session_replication_role = replica")
     originals = _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral
+    insert_plan = _Draft.insert
     QuerySet.bulk_create = copy_bulk_create
     QuerySet.bulk_update = copy_bulk_update
     _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral = (
@@ -489,6 +510,7 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         add_consultation,
         add_referral,
     )
+    _Draft.insert = insert_plan_rows
     demo.add_consultations = add_consultations_fast
     demo.build_demo_plans = build_demo_plans_fast
     try:
@@ -497,6 +519,7 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         QuerySet.bulk_create = _original_bulk_create
         QuerySet.bulk_update = _original_bulk_update
         _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral = originals
+        _Draft.insert = insert_plan
         demo.add_consultations, demo.build_demo_plans = add_consultations, build_demo_plans
         if superuser and connection.in_atomic_block and not connection.needs_rollback:
             with connection.cursor() as cursor:

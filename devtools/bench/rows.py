@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
 
 from django.db import connections, models
@@ -185,6 +185,44 @@ class RowMaker:
                 return self._read(values)
             row[at] = value
         return row
+
+    def rows(
+        self, names: Sequence[str], values: Iterable[Sequence], keys: Iterable[int]
+    ) -> Iterator[list]:
+        """``row`` and ``stamp`` for many rows, the values of each in the order of ``names``
+        (attribute names), the ``auto_now`` stamps the moment of the call (one statement's):
+        made as they are read, so that they can be written while the next are made. The
+        values' kinds are checked once per tuple of their types (a datetime's time zone, by
+        its value, each time)."""
+        names = tuple(names)
+        moment = timezone.now()
+        key_at, stamps = self.key_at, self.stamps
+        base: list | None = None
+        as_is: dict[tuple, bool] = {}
+        for given, key in zip(values, keys, strict=True):
+            if base is None:
+                if names not in self.templates:
+                    self.templates[names] = self._template(dict(zip(names, given, strict=True)))
+                base, places = self.templates[names] or ([], [])
+                places_at = [at for at, _ in places]
+            row = None
+            if base:
+                types = tuple(map(type, given))
+                fast = as_is.get(types)
+                if fast is None:
+                    fast = all(fits(v) for (_, fits), v in zip(places, given, strict=True))
+                    if dt.datetime not in types:
+                        as_is[types] = fast
+                if fast:
+                    row = base.copy()
+                    for at, value in zip(places_at, given, strict=True):
+                        row[at] = value
+            if row is None:
+                row = self._read(dict(zip(names, given, strict=True)))
+            row[key_at] = key
+            for at in stamps:
+                row[at] = moment
+            yield row
 
     def stamp(self, rows: list[list], keys: Iterable[int]) -> None:
         """Give the rows their keys and their ``auto_now`` stamps, as they are written."""
