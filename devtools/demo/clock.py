@@ -18,6 +18,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import models
 
 
 def moment(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
@@ -32,6 +33,19 @@ def at(day: dt.date, hour: int = 10, minute: int = 0) -> Iterator[dt.datetime]:
     fixed = moment(day, hour, minute)
     with mock.patch("django.utils.timezone.now", return_value=fixed):
         yield fixed
+
+
+@contextmanager
+def stamps_as_given(model: type[models.Model], *names: str) -> Iterator[None]:
+    """Within the block the ``auto_now_add``/``auto_now`` fields ``names`` of ``model`` write
+    the moment each object carries instead of ``now()``: for a ``bulk_create`` of rows that
+    each have their own moment of the demo's clock, which one ``at`` around it cannot give."""
+    with ExitStack() as stack:
+        for name in names:
+            field = model._meta.get_field(name)
+            stack.enter_context(mock.patch.object(field, "auto_now_add", False))
+            stack.enter_context(mock.patch.object(field, "auto_now", False))
+        yield
 
 
 @contextmanager
