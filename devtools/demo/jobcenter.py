@@ -55,24 +55,24 @@ def add_jobcenter_consents(seed: int, today: dt.date = DEMO_TODAY) -> dict[str, 
         .exclude(Exists(Consent.objects.filter(client=OuterRef("pk"), kind="jobcenter")))
         .annotate(first_contact=Min("participations__consultation__date"))
         .filter(first_contact__lte=today - dt.timedelta(days=30))
-        .select_related("manager")
         .order_by("aktenzeichen")
+        .values_list("pk", "aktenzeichen", "birth_date", "first_contact", "manager_id")
     )
     consents = []
-    for client in rows:
-        if is_minor(client.birth_date, today):
+    for pk, aktenzeichen, birth_date, first_contact, manager_id in rows:
+        if is_minor(birth_date, today):
             continue
-        rng = random.Random(f"{seed}:jobcenter:{client.aktenzeichen}")
+        rng = random.Random(f"{seed}:jobcenter:{aktenzeichen}")
         if rng.random() >= CONSENT_SHARE:
             continue
         categories = rng.choices(CATEGORY_SETS, SET_WEIGHTS)[0]
-        given_on = min(client.first_contact + dt.timedelta(days=rng.randint(7, 90)), today)
+        given_on = min(first_contact + dt.timedelta(days=rng.randint(7, 90)), today)
         consent = Consent(
-            client=client,
+            client_id=pk,
             kind=Consent.Kind.JOBCENTER,
             given_on=given_on,
             categories=[str(value) for value in categories],
-            recorded_by=client.manager,
+            recorded_by_id=manager_id,
             recorded_at=moment(given_on, 11),
         )
         if rng.random() < REVOKED_SHARE and given_on < today:
