@@ -425,7 +425,9 @@ def _households(kreis, keys: set[str], seed: int) -> dict[str, int]:
     Household.objects.bulk_create(
         [
             Household(
-                code=uuid.uuid5(HOUSEHOLD_NAMESPACE, f"{seed}:{key}"), landkreis=kreis, key=key
+                code=uuid.uuid5(HOUSEHOLD_NAMESPACE, f"{seed}:{key}"),
+                landkreis_id=kreis.pk,
+                key=key,
             )
             for key in missing
         ],
