@@ -2,8 +2,9 @@
 writes with ``django.utils.timezone.now()`` (and ``auto_now_add`` fields, the audit log and
 the history do too). The demo calls them through ``at(day, hour)``, which makes ``now()`` return
 that moment, so every stamp lies on a fixed day before ``DEMO_TODAY`` and a second build gives
-the same values. ``stable_codes`` does the same for the opaque ``code`` (UUID) the models draw
-when a row is created: the demo's rows get the same codes, so the same URLs, in every build.
+the same values; ``stamps_as_given`` lets one ``bulk_create`` write each row's own moment
+of that clock instead. ``stable_codes`` fixes the opaque ``code`` (UUID) the models draw when
+a row is created: the demo's rows get the same codes, so the same URLs, in every build.
 Only for the demo builder (one thread, inside its own transaction).
 """
 
