@@ -19,9 +19,13 @@ services. While ``bulk_loading()`` is active:
   per contact.
 - the demo's plans are written as rows made from their records' values (``RowMaker``) instead
   of model instances, the keys reserved level by level (``_Draft.insert``).
-- the plain indexes of the consultation and plan tables (not the primary keys and unique
-  constraints) are dropped while the demo writes those tables and created again afterwards,
-  with the same names and definitions: one sorted build instead of an insert per row.
+- the first history entries of the clients and the outcomes
+  (``devtools.demo.versions.add_first_versions``) are read off the objects and copied, without
+  a history instance per entry.
+- the plain indexes of the client, consultation, plan and outcome tables (not the primary keys
+  and unique constraints) are dropped while the demo writes those tables and created again
+  afterwards, with the same names and definitions: one sorted build instead of an insert per
+  row.
 - ``session_replication_role = replica`` (superusers only) leaves out the foreign-key checks,
   which PostgreSQL would otherwise run one by one for millions of rows at the commit (the
   bench database is written by nobody else, and the rows are made to fit by construction,
@@ -369,12 +373,42 @@ def copy_history(
     return copy_rows(history_model._meta.db_table, columns, rows(), using)
 
 
+def copy_first_versions(
+    model: type[models.Model], objs: Sequence[models.Model], batch_size: int = 2000
+) -> None:
+    """``devtools.demo.versions.add_first_versions`` with COPY: the same entries, read off the
+    objects without a history instance per entry."""
+    history = model.history.model
+    copy_history(
+        history,
+        objs,
+        reserve_ids(history, len(objs)),
+        dates=(obj._history_date for obj in objs),
+        users=(obj._history_user.pk if obj._history_user else None for obj in objs),
+    )
+
+
 def _positions(columns: list[str], written: list[str]) -> list[int] | None:
     """Where each of ``columns`` is among the ``written`` ones (None if one is missing)."""
     where = {column: i for i, column in enumerate(written)}
     if not columns or any(column not in where for column in columns):
         return None
     return [where[column] for column in columns]
+
+
+def client_models() -> list[type[models.Model]]:
+    """The tables ``add_clients`` fills: clients, their first versions, households, dated
+    responsibilities and extension requests."""
+    from clients.models import Client, Household, ManagerAssignment, WindowExtension
+
+    return [Client, Client.history.model, Household, ManagerAssignment, WindowExtension]
+
+
+def outcome_models() -> list[type[models.Model]]:
+    """The tables ``build_demo_outcomes`` fills: the outcomes and their first versions."""
+    from clients.models import OutcomeEvent
+
+    return [OutcomeEvent, OutcomeEvent.history.model]
 
 
 def consultation_models() -> list[type[models.Model]]:
@@ -460,15 +494,28 @@ def indexes_built_afterwards(
 @contextmanager
 def bulk_loading(using: str = "default") -> Iterator[None]:
     """Within the surrounding transaction: bulk_create through COPY, bulk_update through a
-    temporary table, the demo's contacts, referrals and plans as rows, the plain indexes of
-    the consultation and plan tables built after their writes and, for a superuser, no
+    temporary table, the demo's contacts, referrals and plans as rows, the first versions of
+    clients and outcomes without history instances, the plain indexes of the client,
+    consultation, plan and outcome tables built after their writes and, for a superuser, no
     foreign-key triggers (the demo's ANALYZE covers this database's tables only)."""
     import devtools.demo as demo
     from clients.models import Consultation, Referral
+    from devtools.demo import versions
     from devtools.demo.consultations import _Buffer
     from devtools.demo.plans import _Draft
 
+    add_clients, build_demo_outcomes = demo.add_clients, demo.build_demo_outcomes
     add_consultations, build_demo_plans = demo.add_consultations, demo.build_demo_plans
+
+    def add_clients_fast(*args, **kwargs):
+        # its lookups: by the unique Aktenzeichen (kept) and the Kreis' few households
+        with indexes_built_afterwards(client_models(), using):
+            return add_clients(*args, **kwargs)
+
+    def build_demo_outcomes_fast(*args, **kwargs):
+        # it looks up the clients and the plans' evaluations, not the outcomes it writes
+        with indexes_built_afterwards(outcome_models(), using):
+            return build_demo_outcomes(*args, **kwargs)
 
     def add_consultations_fast(*args, **kwargs):
         with indexes_built_afterwards(consultation_models(), using):
@@ -511,6 +558,11 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         add_referral,
     )
     _Draft.insert = insert_plan_rows
+    add_first_versions, versions.add_first_versions = (
+        versions.add_first_versions,
+        copy_first_versions,
+    )
+    demo.add_clients, demo.build_demo_outcomes = add_clients_fast, build_demo_outcomes_fast
     demo.add_consultations = add_consultations_fast
     demo.build_demo_plans = build_demo_plans_fast
     try:
@@ -521,6 +573,8 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral = originals
         _Draft.insert = insert_plan
         demo.add_consultations, demo.build_demo_plans = add_consultations, build_demo_plans
+        demo.add_clients, demo.build_demo_outcomes = add_clients, build_demo_outcomes
+        versions.add_first_versions = add_first_versions
         if superuser and connection.in_atomic_block and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = origin")

@@ -20,9 +20,11 @@ the missing ones.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import uuid
 from dataclasses import dataclass
+from itertools import accumulate
 
 from django.utils import timezone
 
@@ -30,6 +32,8 @@ from clients.models import Household, ManagerAssignment, WindowExtension
 from clients.models.client import Client, ResidenceStatus
 from clients.names import SKELETON_FIELDS, fill_name_skeletons
 from clients.window import Window
+from devtools.demo import versions
+from devtools.demo.clock import stamps_as_given
 from devtools.demo.data import (
     AZ_PREFIX,
     DEMO_TODAY,
@@ -104,7 +108,7 @@ EARLY_REASONS = {
 }
 
 
-def _pick(rng: random.Random, entries: list[tuple[str, ...]]) -> str:
+def _pick(rng: random.Random, entries: tuple[tuple[str, ...], ...]) -> str:
     entry = rng.choice(entries)
     if len(entry) == 1 or rng.random() < 0.6:
         return entry[0]
@@ -280,9 +284,11 @@ def _residence(rng: random.Random, nat: str) -> str:
 def client_specs(count: int, seed: int = 2026) -> list[ClientSpec]:
     """The first ``count`` demo clients for ``seed`` (a prefix of one endless stream)."""
     rng = random.Random(seed)
+    # the cumulative weights once (``choices`` sums the weights on every call otherwise)
     munis = [(ags, pop) for _, (_, ms, _) in TEAMS.items() for _, ags, pop in ms]
+    muni_ags, muni_weights = [m[0] for m in munis], list(accumulate(m[1] for m in munis))
     nats = list(NATIONALITIES)
-    nat_weights = [NATIONALITIES[n][0] for n in nats]
+    nat_weights = list(accumulate(NATIONALITIES[n][0] for n in nats))
     team_of = _team_of()
     managers: dict[str, list[StaffSpec]] = {}
     for spec in staff_specs():
@@ -292,8 +298,8 @@ def client_specs(count: int, seed: int = 2026) -> list[ClientSpec]:
     specs: list[ClientSpec] = []
     families = 0
     while len(specs) < count:
-        ags = rng.choices([m[0] for m in munis], [m[1] for m in munis])[0]
-        nat = rng.choices(nats, nat_weights)[0]
+        ags = rng.choices(muni_ags, cum_weights=muni_weights)[0]
+        nat = rng.choices(nats, cum_weights=nat_weights)[0]
         members = _household(rng, nat)
         languages = rng.choices(*zip(*LANGUAGES[nat], strict=True))[0]
         residence = _residence(rng, nat)
@@ -352,11 +358,14 @@ def add_clients(kreis, munis, users, count: int, seed: int, stdout=None) -> int:
     if stdout is not None:
         stdout.write(f"Lege {len(specs)} Klient:innen an …")
     households = _households(kreis, {s.household_key for s in specs if s.household_key}, seed)
-    by_ags = {m.ags: m for m in munis.values()}
+    # keys, not objects: an object given to a model sets its relation through the descriptor,
+    # which costs several times the plain attribute, 50,000 times over
+    by_ags = {m.ags: m.pk for m in munis.values()}
+    user_ids = {name: user.pk for name, user in users.items()}
     rows = [
         Client(
             code=spec.code,
-            landkreis=kreis,
+            landkreis_id=kreis.pk,
             aktenzeichen=spec.aktenzeichen,
             last_name=spec.last_name,
             first_name=spec.first_name,
@@ -367,7 +376,7 @@ def add_clients(kreis, munis, users, count: int, seed: int, stdout=None) -> int:
             residence_status=spec.residence_status,
             household_id=households.get(spec.household_key),
             household_role=spec.household_role,
-            municipality=by_ags[spec.municipality_ags],
+            municipality_id=by_ags[spec.municipality_ags],
             arrival_kind=spec.arrival_kind,
             assignment_date=spec.assignment_date,
             opened_on=spec.opened_on,
@@ -378,7 +387,7 @@ def add_clients(kreis, munis, users, count: int, seed: int, stdout=None) -> int:
             window_start=spec.window_start,
             window_end=spec.window_end,
             window_extended=spec.window_extended,
-            manager=users[spec.manager],
+            manager_id=user_ids[spec.manager],
         )
         for spec in specs
     ]
@@ -386,19 +395,20 @@ def add_clients(kreis, munis, users, count: int, seed: int, stdout=None) -> int:
         fill_name_skeletons(client)
     created = Client.objects.bulk_create(rows, batch_size=1000)
     # the first history entry of each person: opened by the manager on the day the case opened
+    at_ten = functools.cache(_at_ten)  # a few thousand days for 50,000 persons
     for client, spec in zip(created, specs, strict=True):
-        client._history_user = client.manager
-        client._history_date = _at_ten(spec.opened_on)
-    Client.history.bulk_history_create(created, batch_size=1000)
+        client._history_user = users[spec.manager]
+        client._history_date = at_ten(spec.opened_on)
+    versions.add_first_versions(Client, created, batch_size=1000)
     # the dated responsibility (clients.ManagerAssignment): since the case opened
     ManagerAssignment.objects.bulk_create(
         [
             ManagerAssignment(
-                client=client,
-                manager=client.manager,
+                client_id=client.pk,
+                manager_id=client.manager_id,
                 valid_from=spec.opened_on,
                 kind=ManagerAssignment.Kind.CREATED,
-                assigned_by=client.manager,
+                assigned_by_id=client.manager_id,
             )
             for client, spec in zip(created, specs, strict=True)
         ],
@@ -415,7 +425,9 @@ def _households(kreis, keys: set[str], seed: int) -> dict[str, int]:
     Household.objects.bulk_create(
         [
             Household(
-                code=uuid.uuid5(HOUSEHOLD_NAMESPACE, f"{seed}:{key}"), landkreis=kreis, key=key
+                code=uuid.uuid5(HOUSEHOLD_NAMESPACE, f"{seed}:{key}"),
+                landkreis_id=kreis.pk,
+                key=key,
             )
             for key in missing
         ],
@@ -458,13 +470,12 @@ def _add_extensions(kreis, specs: list[ClientSpec], users) -> None:
                 decision_note="Begründung nachvollziehbar, Verlängerung genehmigt."
                 if approved
                 else "",
+                requested_at=_at_ten(spec.extension_requested),
             )
         )
-    WindowExtension.objects.bulk_create(rows, batch_size=1000)
-    # requested_at is auto_now_add, which bulk_create always fills with now: set the demo date.
-    for row, spec in zip(rows, specs, strict=True):
-        row.requested_at = _at_ten(spec.extension_requested)
-    WindowExtension.objects.bulk_update(rows, ["requested_at"], batch_size=1000)
+    # requested_at is auto_now_add, which bulk_create would fill with now: the demo's date
+    with stamps_as_given(WindowExtension, "requested_at"):
+        WindowExtension.objects.bulk_create(rows, batch_size=1000)
 
 
 def complete_name_skeletons(kreis) -> int:

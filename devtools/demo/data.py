@@ -7,6 +7,7 @@ the same name as they turn up in German files (the first variant is the most com
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import unicodedata
 from dataclasses import dataclass
@@ -464,6 +465,7 @@ STAFF_NAMES = [
 ]
 
 
-def variants(entry_list: str) -> list[tuple[str, ...]]:
-    """``"A|B, C"`` → ``[("A", "B"), ("C",)]``."""
-    return [tuple(v.strip() for v in entry.split("|")) for entry in entry_list.split(",")]
+@functools.cache  # asked once per household, of a few fixed lists
+def variants(entry_list: str) -> tuple[tuple[str, ...], ...]:
+    """``"A|B, C"`` → ``(("A", "B"), ("C",))``."""
+    return tuple(tuple(v.strip() for v in entry.split("|")) for entry in entry_list.split(","))

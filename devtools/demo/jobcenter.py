@@ -24,7 +24,7 @@ from clients.households import is_minor
 from clients.models import Client, Consent, ConsentCategory, JobcenterTransmission
 from clients.models.client import ResidenceStatus
 from clients.services import hand_over_to_jobcenter
-from devtools.demo.clock import at, stable_codes
+from devtools.demo.clock import at, moment, stable_codes, stamps_as_given
 from devtools.demo.data import DEMO_TODAY, KREIS_NAME
 
 CONSENT_SHARE = 0.35
@@ -55,34 +55,63 @@ def add_jobcenter_consents(seed: int, today: dt.date = DEMO_TODAY) -> dict[str, 
         .exclude(Exists(Consent.objects.filter(client=OuterRef("pk"), kind="jobcenter")))
         .annotate(first_contact=Min("participations__consultation__date"))
         .filter(first_contact__lte=today - dt.timedelta(days=30))
-        .select_related("manager")
         .order_by("aktenzeichen")
+        .values_list("pk", "aktenzeichen", "birth_date", "first_contact", "manager_id")
     )
-    created = 0
-    for client in rows:
-        if is_minor(client.birth_date, today):
+    consents = []
+    for pk, aktenzeichen, birth_date, first_contact, manager_id in rows:
+        if is_minor(birth_date, today):
             continue
-        rng = random.Random(f"{seed}:jobcenter:{client.aktenzeichen}")
+        rng = random.Random(f"{seed}:jobcenter:{aktenzeichen}")
         if rng.random() >= CONSENT_SHARE:
             continue
         categories = rng.choices(CATEGORY_SETS, SET_WEIGHTS)[0]
-        given_on = min(client.first_contact + dt.timedelta(days=rng.randint(7, 90)), today)
-        with at(given_on, 11):
-            consent = Consent.objects.create(
-                client=client,
-                kind=Consent.Kind.JOBCENTER,
-                given_on=given_on,
-                categories=[str(value) for value in categories],
-                recorded_by=client.manager,
-            )
+        given_on = min(first_contact + dt.timedelta(days=rng.randint(7, 90)), today)
+        consent = Consent(
+            client_id=pk,
+            kind=Consent.Kind.JOBCENTER,
+            given_on=given_on,
+            categories=[str(value) for value in categories],
+            recorded_by_id=manager_id,
+            recorded_at=moment(given_on, 11),
+        )
         if rng.random() < REVOKED_SHARE and given_on < today:
             consent.revoked_on = given_on + dt.timedelta(
                 days=rng.randint(1, (today - given_on).days)
             )
-            with at(consent.revoked_on, 11):
-                consent.save(update_fields=["revoked_on"])
-        created += 1
-    return {"jobcenter_consent": created, "jobcenter_transmission": _add_transmission()}
+        consents.append(consent)
+    _write_consents(consents)
+    return {"jobcenter_consent": len(consents), "jobcenter_transmission": _add_transmission()}
+
+
+def _write_consents(consents: list[Consent]) -> None:
+    """Write the consents and their history in bulk, with the rows that recording each one at
+    11:00 of the day it was given (``Consent.objects.create``) and the revocation at 11:00 of
+    its day (``save``) would write: the consent as it is now, a first history entry ("+",
+    not yet revoked) and, for a revoked one, a second ("~") at the revocation. Neither save
+    does anything else (no signal but the history's, no audit entry)."""
+    with stamps_as_given(Consent, "recorded_at"):
+        Consent.objects.bulk_create(consents, batch_size=1000)
+    history = Consent.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    entries = []
+    for consent in consents:
+        values = {name: getattr(consent, name) for name in tracked}
+        versions = [({**values, "revoked_on": None}, consent.recorded_at, "+")]
+        if consent.revoked_on is not None:
+            versions.append((values, moment(consent.revoked_on, 11), "~"))
+        # simple_history's post_save: no user outside a request, no change reason (NULL)
+        entries += [
+            history(
+                **version,
+                history_date=date,
+                history_type=kind,
+                history_user=None,
+                history_change_reason=None,
+            )
+            for version, date, kind in versions
+        ]
+    history.objects.bulk_create(entries, batch_size=1000)
 
 
 def _add_transmission() -> int:
