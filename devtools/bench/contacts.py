@@ -17,9 +17,9 @@ order by the main process, the only one that talks to the database:
    takes the first keys, slice 2 the next ones …: the keys of a sequential run, which writes
    the same households in the same order. (Participants and topic history entries take
    their keys from the sequence as they are written, also in this order.)
-4. The worker numbers its rows, formats them as COPY text (psycopg's text format, with the
-   adapters of the main process's connection: the bytes ``cursor.copy`` would send) and
-   sends them table by table in chunks; the main process writes them with COPY as they come,
+4. The worker numbers its rows, formats them for a binary COPY (psycopg's own format, with
+   the adapters of the main process's connection set to the columns' types) and sends them
+   table by table in chunks; the main process writes them with COPY as they come,
    then the slice's first history entries ("angelegt", as ``log_consultation`` leaves them)
    with ``INSERT … SELECT`` from the rows just written: no second formatting of the same
    values.
@@ -47,7 +47,8 @@ from multiprocessing.connection import Connection
 from django.db import connections, models
 from django.utils import timezone
 from psycopg import adapt
-from psycopg._copy_base import TextFormatter  # the row format of cursor.copy's write_row
+from psycopg._copy_base import BinaryFormatter  # the row format of cursor.copy's write_row
+from psycopg.pq import Format
 
 from devtools.bench.dataset import reserve_ids
 from devtools.bench.rows import RowMaker
@@ -61,7 +62,7 @@ from devtools.demo.data import DEMO_TODAY
 
 WORKERS = 2  # the bench machine's cores
 SLICES = 16  # small: the database starts soon, and writes one while the workers draw on
-CHUNK_BYTES = 1 << 20  # COPY text per message
+CHUNK_BYTES = 1 << 20  # COPY data per message
 
 
 @dataclass
@@ -107,8 +108,11 @@ def add_consultations_in_parallel(
         return 0
     connection = connections[using]
     connection.ensure_connection()
-    transformer = adapt.Transformer(connection.connection)
     makers = RowMaker(Consultation, using), RowMaker(Referral, using)
+    copies = [
+        (_copy_statement(table, columns), _binary_adapters(connection, table, columns))
+        for table, columns in _tables(*makers)
+    ]
     context = get_context("fork")
     pipes, workers = [], []
     try:
@@ -116,7 +120,7 @@ def add_consultations_in_parallel(
             ours, theirs = context.Pipe()
             mine = slices[number::WORKERS]
             worker = context.Process(
-                target=_work, args=(theirs, households, mine, makers, transformer), daemon=True
+                target=_work, args=(theirs, households, mine, makers, copies), daemon=True
             )
             worker.start()
             theirs.close()
@@ -163,7 +167,7 @@ def _slices(households: Households, count: int) -> list[list[str]]:
 
 
 def _copy_slice(pipe: Connection, cursor) -> None:
-    """Write the COPY statements and their text that the worker sends, until it says done."""
+    """Write the COPY statements and their data that the worker sends, until it says done."""
     while (statement := pipe.recv()) is not None:
         with cursor.copy(statement) as copy:
             while chunk := pipe.recv_bytes():
@@ -178,9 +182,10 @@ def _work(
     households: Households,
     slices: list[list[str]],
     makers: tuple[RowMaker, RowMaker],
-    transformer,
+    copies: list[tuple[str, adapt.Transformer]],
 ) -> None:
-    """A worker: draw each slice, send its counts, take its keys, send its COPY text."""
+    """A worker: draw each slice, send its counts, take its keys, send its rows in COPY's
+    format (``copies``: each table's statement and adapters, in the order of ``_tables``)."""
     gc.disable()  # its rows make no reference cycles, and it ends soon
     for connection in connections.all(initialized_only=True):
         connection.execute_wrappers.append(_refused)
@@ -191,9 +196,10 @@ def _work(
             households.add_contacts(rows, key)
         pipe.send((len(rows.consultations), len(rows.topics), len(rows.referrals)))
         first = pipe.recv()
-        for table, columns, values in _tables(rows, first, contacts, referrals):
-            pipe.send(_copy_statement(table, columns))
-            for chunk in _copy_text(values, transformer):
+        numbered = _numbered(rows, first, contacts, referrals)
+        for (statement, adapters), values in zip(copies, numbered, strict=True):
+            pipe.send(statement)
+            for chunk in _copy_data(values, adapters):
                 pipe.send_bytes(chunk)
             pipe.send_bytes(b"")
         pipe.send(None)
@@ -204,51 +210,68 @@ def _refused(*args):
     raise RuntimeError("A worker must not use the main process's database session.")
 
 
-def _tables(
-    rows: _Rows, keys: _Keys, contacts: RowMaker, referrals: RowMaker
-) -> Iterator[tuple[str, list[str], Iterable[Sequence]]]:
-    """The slice's tables with their columns and rows, numbered with ``keys`` (the values
-    of ``_Buffer.flush``, as ``bulk_create`` would write them)."""
+def _tables(contacts: RowMaker, referrals: RowMaker) -> list[tuple[str, list[str]]]:
+    """The tables a slice is copied into, with their columns, in the order of the writes."""
     from clients.models import Consultation, ConsultationParticipant, Referral
 
+    return [
+        (Consultation._meta.db_table, contacts.columns),
+        (ConsultationParticipant._meta.db_table, ["consultation_id", "client_id", "funded"]),
+        (Consultation.topics.through._meta.db_table, ["id", "consultation_id", "topic_id"]),
+        (Referral._meta.db_table, referrals.columns),
+    ]
+
+
+def _numbered(
+    rows: _Rows, keys: _Keys, contacts: RowMaker, referrals: RowMaker
+) -> Iterator[Iterable[Sequence]]:
+    """The slice's rows for each of ``_tables``, numbered with ``keys`` (the values of
+    ``_Buffer.flush``, as ``bulk_create`` would write them)."""
     ids = keys.contacts
     contacts.stamp(rows.consultations, ids)
-    yield Consultation._meta.db_table, contacts.columns, rows.consultations
-    yield (
-        ConsultationParticipant._meta.db_table,
-        ["consultation_id", "client_id", "funded"],
-        ((ids[i], client, True) for i, client in rows.participants),
-    )
-    yield (
-        Consultation.topics.through._meta.db_table,
-        ["id", "consultation_id", "topic_id"],
-        ((key, ids[i], topic) for key, (i, topic) in zip(keys.links, rows.topics, strict=True)),
-    )
+    yield rows.consultations
+    yield ((ids[i], client, True) for i, client in rows.participants)
+    yield ((key, ids[i], topic) for key, (i, topic) in zip(keys.links, rows.topics, strict=True))
     referral_rows = [row for _, row in rows.referrals]
     contact_at = referrals.columns.index("consultation_id")
     for i, row in rows.referrals:
         row[contact_at] = ids[i]
     referrals.stamp(referral_rows, keys.referrals)
-    yield Referral._meta.db_table, referrals.columns, referral_rows
+    yield referral_rows
 
 
 def _copy_statement(table: str, columns: list[str]) -> str:
     listed = ", ".join(f'"{column}"' for column in columns)
-    return f'COPY "{table}" ({listed}) FROM STDIN'
+    return f'COPY "{table}" ({listed}) FROM STDIN (FORMAT BINARY)'
 
 
-def _copy_text(rows: Iterable[Sequence], transformer) -> Iterator[bytes]:
-    """The rows as COPY text, in chunks of about ``CHUNK_BYTES``."""
-    formatter = TextFormatter(transformer)
-    text = bytearray()
+def _binary_adapters(connection, table: str, columns: list[str]) -> adapt.Transformer:
+    """psycopg's adapters of ``connection`` set to the binary format of the columns' types
+    (binary COPY takes exactly those; it costs less to make and to read than text)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass",
+            [table],
+        )
+        types = dict(cursor.fetchall())
+    adapters = adapt.Transformer(connection.connection)
+    adapters.set_dumper_types([types[column] for column in columns], Format.BINARY)
+    return adapters
+
+
+def _copy_data(rows: Iterable[Sequence], adapters: adapt.Transformer) -> Iterator[bytes]:
+    """The rows in binary COPY format (header and trailer included), in chunks of about
+    ``CHUNK_BYTES``."""
+    formatter = BinaryFormatter(adapters)
+    data = bytearray()
     for row in rows:
-        text += formatter.write_row(row)
-        if len(text) >= CHUNK_BYTES:
-            yield bytes(text)
-            text.clear()
-    text += formatter.end()
-    if text:
-        yield bytes(text)
+        data += formatter.write_row(row)
+        if len(data) >= CHUNK_BYTES:
+            yield bytes(data)
+            data.clear()
+    data += formatter.end()
+    if data:
+        yield bytes(data)
 
 
 # --- the database side ------------------------------------------------------------------
