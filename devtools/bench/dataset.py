@@ -13,10 +13,10 @@ services. While ``bulk_loading()`` is active:
   expressions, other databases) go the ordinary way.
 - ``QuerySet.bulk_update`` copies the new values into a temporary table and writes them with
   one ``UPDATE … FROM`` instead of a ``CASE WHEN`` per object and field.
-- the demo's consultation buffer makes each contact and referral as a row from a template
-  (``RowMaker``) instead of a model instance and writes them, their participants, topic links
-  and first history entries (repeating the rows' values) as plain tuples: about eight rows
-  per contact.
+- the demo's year of consultations is drawn in worker processes, one per core, and written
+  by this one as they come: contacts, participants, topic links and referrals with COPY, their
+  first history entries with ``INSERT … SELECT`` from them (``devtools.bench.contacts``):
+  about eight rows per contact.
 - the demo's plans are written as rows made from their records' values (``RowMaker``) instead
   of model instances, the keys reserved level by level (``_Draft.insert``).
 - the first history entries of the clients and the outcomes
@@ -37,7 +37,6 @@ The seed, the order of the writes and therefore every row are the same as ``buil
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -248,90 +247,7 @@ def copy_bulk_update(queryset: QuerySet, objs, fields, batch_size=None):
     return updated
 
 
-# --- the demo's consultations as tuples ---------------------------------------------------
-
-
-def flush_consultations(buffer, contacts: RowMaker, referrals: RowMaker) -> None:
-    """``devtools.demo.consultations._Buffer.flush`` with the same rows, written as tuples: the
-    contacts and referrals (rows of ``contacts`` and ``referrals``, made by the buffer's
-    ``add_consultation`` and ``add_referral``), participants, topic links, and the first
-    history entry of each contact and referral ("angelegt", by the manager at 17:00 on the
-    contact day; a contact's with the topics of that version), its values taken from those
-    rows."""
-    from clients.models import Consultation, ConsultationParticipant, Referral
-
-    if not buffer.consultations:
-        return
-    rows = buffer.consultations
-    ids = reserve_ids(Consultation, len(rows))
-    contacts.stamp(rows, ids)
-    copy_rows(Consultation._meta.db_table, contacts.columns, rows)
-    participants = ConsultationParticipant._meta
-    copy_rows(
-        participants.db_table,
-        ["consultation_id", "client_id", "funded"],
-        ((ids[i], client, True) for i, client in buffer.participants),
-    )
-    through = Consultation.topics.through
-    link_ids = reserve_ids(through, len(buffer.topics))
-    links = [(key, ids[i], topic) for key, (i, topic) in zip(link_ids, buffer.topics, strict=True)]
-    copy_rows(through._meta.db_table, ["id", "consultation_id", "topic_id"], links)
-    referral_rows = [row for _, row in buffer.referrals]
-    contact_at = referrals.columns.index("consultation_id")
-    for i, row in buffer.referrals:
-        row[contact_at] = ids[i]
-    referrals.stamp(referral_rows, reserve_ids(Referral, len(referral_rows)))
-    copy_rows(Referral._meta.db_table, referrals.columns, referral_rows)
-    at_five = _five_pm()
-    history = Consultation.history.model
-    history_ids = reserve_ids(history, len(rows))
-    day_at = contacts.columns.index("date")
-    user_at = contacts.columns.index("recorded_by_id")
-    copy_history(
-        history,
-        rows,
-        history_ids,
-        dates=(at_five(row[day_at]) for row in rows),
-        users=(row[user_at] for row in rows),
-        written=(contacts.columns, rows),
-    )
-    topic_history = history.topics.model
-    copy_rows(
-        topic_history._meta.db_table,
-        ["id", "history_id", "consultation_id", "topic_id"],
-        (
-            (key, history_ids[i], consultation, topic)
-            for (key, consultation, topic), (i, _) in zip(links, buffer.topics, strict=True)
-        ),
-    )
-    referral_history = Referral.history.model
-    changed_at = referrals.columns.index("status_changed_on")
-    copy_history(
-        referral_history,
-        referral_rows,
-        reserve_ids(referral_history, len(referral_rows)),
-        dates=(at_five(row[changed_at]) for row in referral_rows),
-        users=(None for _ in referral_rows),
-        written=(referrals.columns, referral_rows),
-    )
-    buffer.written += len(ids)
-    buffer.consultations, buffer.participants, buffer.topics, buffer.referrals = [], [], [], []
-
-
-def _five_pm():
-    """``consultations._at(day, 17)``, once per day (a year has few days, a year of contacts
-    many)."""
-    from devtools.demo.consultations import _at
-
-    moments: dict[dt.date, dt.datetime] = {}
-
-    def at_five(day: dt.date) -> dt.datetime:
-        moment = moments.get(day)
-        if moment is None:
-            moment = moments[day] = _at(day, 17)
-        return moment
-
-    return at_five
+# --- first history entries as rows --------------------------------------------------------
 
 
 def copy_history(
@@ -499,9 +415,11 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
     consultation, plan and outcome tables built after their writes and, for a superuser, no
     foreign-key triggers (the demo's ANALYZE covers this database's tables only)."""
     import devtools.demo as demo
-    from clients.models import Consultation, Referral
+    from devtools.bench.contacts import (
+        add_consultations_in_parallel,
+        unique_constraints_checked_afterwards,
+    )
     from devtools.demo import versions
-    from devtools.demo.consultations import _Buffer
     from devtools.demo.plans import _Draft
 
     add_clients, build_demo_outcomes = demo.add_clients, demo.build_demo_outcomes
@@ -518,24 +436,16 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
             return build_demo_outcomes(*args, **kwargs)
 
     def add_consultations_fast(*args, **kwargs):
-        with indexes_built_afterwards(consultation_models(), using):
-            return add_consultations(*args, **kwargs)
+        tables = consultation_models()
+        with (
+            indexes_built_afterwards(tables, using),
+            unique_constraints_checked_afterwards(tables, using),
+        ):
+            return add_consultations_in_parallel(*args, using=using, **kwargs)
 
     def build_demo_plans_fast(*args, **kwargs):
         with indexes_built_afterwards(plan_models(), using):
             return build_demo_plans(*args, **kwargs)
-
-    contacts, referrals = RowMaker(Consultation, using), RowMaker(Referral, using)
-
-    def add_consultation(buffer, **values) -> int:
-        buffer.consultations.append(contacts.row(values))
-        return len(buffer.consultations) - 1
-
-    def add_referral(buffer, index: int, **values) -> None:
-        buffer.referrals.append((index, referrals.row(values)))
-
-    def flush_buffer(buffer) -> None:
-        flush_consultations(buffer, contacts, referrals)
 
     plan_makers: dict[type[models.Model], RowMaker] = {}
 
@@ -548,15 +458,9 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
         superuser = bool(cursor.fetchone()[0])
         if superuser:
             cursor.execute("SET LOCAL session_replication_role = replica")
-    originals = _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral
     insert_plan = _Draft.insert
     QuerySet.bulk_create = copy_bulk_create
     QuerySet.bulk_update = copy_bulk_update
-    _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral = (
-        flush_buffer,
-        add_consultation,
-        add_referral,
-    )
     _Draft.insert = insert_plan_rows
     add_first_versions, versions.add_first_versions = (
         versions.add_first_versions,
@@ -570,7 +474,6 @@ def bulk_loading(using: str = "default") -> Iterator[None]:
     finally:
         QuerySet.bulk_create = _original_bulk_create
         QuerySet.bulk_update = _original_bulk_update
-        _Buffer.flush, _Buffer.add_consultation, _Buffer.add_referral = originals
         _Draft.insert = insert_plan
         demo.add_consultations, demo.build_demo_plans = add_consultations, build_demo_plans
         demo.add_clients, demo.build_demo_outcomes = add_clients, build_demo_outcomes

@@ -20,9 +20,11 @@ import copy
 import datetime as dt
 import random
 import uuid
+from bisect import bisect
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, Window
@@ -208,8 +210,39 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
+def _pick(rng: random.Random, population: Sequence, weights: Iterable[float]):
+    """One of ``population``, drawn by ``weights``: the draw of ``rng.choices(population,
+    weights)[0]`` (one ``random()`` placed among the cumulative weights), without the
+    checks and the list of one around it, which cost more than the draw (millions of them)."""
+    return _placed(rng, population, list(accumulate(weights)))
+
+
+def _placed(rng: random.Random, population: Sequence, cumulative: list[float]):
+    return population[bisect(cumulative, rng.random() * cumulative[-1], 0, len(population) - 1)]
+
+
 def _weighted(rng: random.Random, weights: dict) -> str:
-    return rng.choices(list(weights), list(weights.values()))[0]
+    return _pick(rng, list(weights), weights.values())
+
+
+class _Weights:
+    """Fixed weights, summed up once: ``draw`` is ``_weighted`` with them."""
+
+    def __init__(self, weights: dict) -> None:
+        self.keys = list(weights)
+        self.cumulative = list(accumulate(weights.values()))
+
+    def draw(self, rng: random.Random):
+        return _placed(rng, self.keys, self.cumulative)
+
+
+_KINDS = _Weights(KIND_WEIGHTS)
+_SETTINGS = {kind: _Weights(weights) for kind, weights in SETTING_WEIGHTS.items()}
+_TOPIC_COUNTS = _Weights({1: 45, 2: 35, 3: 20})  # how many topics a contact has
+_FIRST_TOPIC_COUNTS = _Weights({1: 10, 2: 40, 3: 50})  # … the Sondierungsgespräch
+_FOLLOW_UPS = _Weights(
+    {Referral.Status.ATTENDED: 60, Referral.Status.NOT_ATTENDED: 15, Referral.Status.REFERRED: 25}
+)
 
 
 def _sample(rng: random.Random, weights: dict[str, float], k: int) -> list[str]:
@@ -234,13 +267,13 @@ def _plan_household(
     """The contacts of one household (or single person) in the year, in date order."""
     contacts: list[_Contact] = []
 
-    def topics(k_weights, with_children=False):
+    def topics(counts: _Weights, with_children=False):
         weights = dict(topic_weights)
         if with_children:
             for name in CHILD_TOPICS:
                 if name in weights:
                     weights[name] *= 3
-        return _sample(rng, weights, rng.choices([1, 2, 3], k_weights)[0])
+        return _sample(rng, weights, counts.draw(rng))
 
     def code():
         return uuid.UUID(int=rng.getrandbits(128), version=4)
@@ -252,11 +285,9 @@ def _plan_household(
             by_opening[member.opened_on].append(member)
     for day, group in sorted(by_opening.items()):
         kids = any(not m.adult for m in group)
-        contacts.append(
-            _Contact(
-                day, Kind.EXPLORATORY, [m.pk for m in group], topics([10, 40, 50], kids), code()
-            )
-        )
+        members_of = [m.pk for m in group]
+        first_topics = topics(_FIRST_TOPIC_COUNTS, kids)
+        contacts.append(_Contact(day, Kind.EXPLORATORY, members_of, first_topics, code()))
         for member in group:
             member.sondierung = True
             member.start = day + dt.timedelta(days=1)
@@ -281,11 +312,11 @@ def _plan_household(
                     group = rng.sample(present, 2)
             else:
                 weights = [3 if m.adult else 1 for m in present]
-                group = [rng.choices(present, weights)[0]]
-            kind = _weighted(rng, KIND_WEIGHTS)
+                group = [_pick(rng, present, weights)]
+            kind = _KINDS.draw(rng)
             with_kids = any(not m.adult for m in group)
             contacts.append(
-                _Contact(day, kind, [m.pk for m in group], topics([45, 35, 20], with_kids), code())
+                _Contact(day, kind, [m.pk for m in group], topics(_TOPIC_COUNTS, with_kids), code())
             )
     # everyone in the window gets at least one contact, so a second run finds nobody new
     seen = {pk for contact in contacts for pk in contact.members}
@@ -296,7 +327,7 @@ def _plan_household(
             )
             kind = Kind.COUNSELLING
             contacts.append(
-                _Contact(day, kind, [member.pk], topics([45, 35, 20], not member.adult), code())
+                _Contact(day, kind, [member.pk], topics(_TOPIC_COUNTS, not member.adult), code())
             )
     contacts.sort(key=lambda c: (c.date, c.code))
     return contacts
@@ -321,17 +352,90 @@ def _members(rows: list[dict], year_start: dt.date, today: dt.date) -> list[_Mem
     return [m for m in members if m.start <= m.end]
 
 
-def add_consultations(
+@dataclass
+class Households:
+    """The clients of a Kreis who get contacts, by household, and what their contacts are
+    drawn from (read once): ``add_contacts`` draws one household's contacts into a buffer.
+    The bench build calls it too, from worker processes (``devtools.bench.contacts``)."""
+
+    groups: dict[str, list[dict]]  # the clients without contacts by household key
+    seed: int
+    per_year: float
+    today: dt.date
+    topic_ids: dict[str, int]
+    topic_weights: dict[str, float]
+    service_ids: dict[str, int]
+    provider_of: dict[int, int]  # municipality → provider
+
+    @property
+    def keys(self) -> list[str]:
+        """The household keys in the order of the writes."""
+        return sorted(self.groups)
+
+    def add_contacts(self, buffer: _Buffer, key: str) -> None:
+        """The contacts of household ``key`` (participants, topics and referrals with them),
+        drawn from its own ``random.Random``."""
+        group = self.groups[key]
+        head = group[0]
+        provider_id = self.provider_of.get(head["municipality_id"])
+        today = self.today
+        members = _members(group, today - dt.timedelta(days=365), today)
+        if provider_id is None or not members:
+            return
+        topic_ids, service_ids = self.topic_ids, self.service_ids
+        rng = random.Random(f"{self.seed}:{key}")
+        contacts = _plan_household(rng, members, self.per_year, self.topic_weights)
+        languages = head["languages"] or []
+        all_open = all(m.open for m in members)
+        for number, contact in enumerate(contacts):
+            setting = _SETTINGS[contact.kind].draw(rng)
+            low, high = (
+                SHORT_DURATION
+                if setting in (Setting.PHONE, Setting.ONLINE)
+                else DURATIONS[contact.kind]
+            )
+            interpreter = ""
+            if languages and languages[0] != "Englisch" and rng.random() < INTERPRETER_SHARE:
+                interpreter = languages[0]
+            note = NOTES.get(contact.topics[0], "") if rng.random() < 0.3 else ""
+            next_appointment = None
+            if all_open and number == len(contacts) - 1:
+                day = contact.date + dt.timedelta(days=rng.randrange(14, 36))
+                next_appointment = _at(_weekday(day), rng.randrange(9, 16))
+            index = buffer.add_consultation(
+                code=contact.code,
+                provider_id=provider_id,
+                date=contact.date,
+                duration_minutes=5 * rng.randrange(low // 5, high // 5 + 1),
+                kind=contact.kind,
+                setting=setting,
+                interpreter_language=interpreter,
+                note=note,
+                next_appointment=next_appointment,
+                recorded_by_id=head["manager_id"],
+            )
+            buffer.participants.extend((index, pk) for pk in contact.members)
+            buffer.topics.extend((index, topic_ids[name]) for name in contact.topics)
+            if rng.random() < REFERRAL_SHARE:
+                for name in contact.topics[: rng.choice([1, 1, 1, 2])]:
+                    targets = [s for s in REFERRAL_TARGETS.get(name, []) if s in service_ids]
+                    if targets:
+                        values = _referral(rng, contact.date, today)
+                        service_id = service_ids[rng.choice(targets)]
+                        buffer.add_referral(index, service_id=service_id, **values)
+
+
+def read_households(
     kreis: Landkreis,
     seed: int = 2026,
     per_year: float = CONTACTS_PER_YEAR,
     today: dt.date = DEMO_TODAY,
     progress: Callable[[str], None] | None = None,
-) -> int:
-    """Create a year of contacts for the clients of ``kreis`` who have none; returns how many."""
+) -> Households:
+    """The clients of ``kreis`` who have no contact yet and were counselled in the year before
+    ``today``, with the topics, services and providers their contacts take."""
     year_start = today - dt.timedelta(days=365)
     topic_ids = dict(Topic.objects.filter(active=True).values_list("name", "pk"))
-    topic_weights = {name: TOPIC_WEIGHTS.get(name, 1) for name in sorted(topic_ids)}
     service_ids = dict(RegularService.objects.filter(active=True).values_list("name", "pk"))
     provider_of = dict(
         ProviderArea.objects.active_on(today)
@@ -370,54 +474,30 @@ def add_consultations(
         groups[row["household__key"] or row["aktenzeichen"]].append(row)
     if progress and groups:
         progress(f"Lege Beratungskontakte für {sum(map(len, groups.values()))} Klient:innen an …")
+    return Households(
+        groups=groups,
+        seed=seed,
+        per_year=per_year,
+        today=today,
+        topic_ids=topic_ids,
+        topic_weights={name: TOPIC_WEIGHTS.get(name, 1) for name in sorted(topic_ids)},
+        service_ids=service_ids,
+        provider_of=provider_of,
+    )
+
+
+def add_consultations(
+    kreis: Landkreis,
+    seed: int = 2026,
+    per_year: float = CONTACTS_PER_YEAR,
+    today: dt.date = DEMO_TODAY,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Create a year of contacts for the clients of ``kreis`` who have none; returns how many."""
+    households = read_households(kreis, seed, per_year, today, progress)
     buffer = _Buffer()
-    for key in sorted(groups):
-        group = groups[key]
-        head = group[0]
-        provider_id = provider_of.get(head["municipality_id"])
-        members = _members(group, year_start, today)
-        if provider_id is None or not members:
-            continue
-        rng = random.Random(f"{seed}:{key}")
-        contacts = _plan_household(rng, members, per_year, topic_weights)
-        languages = head["languages"] or []
-        all_open = all(m.open for m in members)
-        for number, contact in enumerate(contacts):
-            setting = _weighted(rng, SETTING_WEIGHTS[contact.kind])
-            low, high = (
-                SHORT_DURATION
-                if setting in (Setting.PHONE, Setting.ONLINE)
-                else DURATIONS[contact.kind]
-            )
-            interpreter = ""
-            if languages and languages[0] != "Englisch" and rng.random() < INTERPRETER_SHARE:
-                interpreter = languages[0]
-            note = NOTES.get(contact.topics[0], "") if rng.random() < 0.3 else ""
-            next_appointment = None
-            if all_open and number == len(contacts) - 1:
-                day = contact.date + dt.timedelta(days=rng.randrange(14, 36))
-                next_appointment = _at(_weekday(day), rng.randrange(9, 16))
-            index = buffer.add_consultation(
-                code=contact.code,
-                provider_id=provider_id,
-                date=contact.date,
-                duration_minutes=5 * rng.randrange(low // 5, high // 5 + 1),
-                kind=contact.kind,
-                setting=setting,
-                interpreter_language=interpreter,
-                note=note,
-                next_appointment=next_appointment,
-                recorded_by_id=head["manager_id"],
-            )
-            buffer.participants.extend((index, pk) for pk in contact.members)
-            buffer.topics.extend((index, topic_ids[name]) for name in contact.topics)
-            if rng.random() < REFERRAL_SHARE:
-                for name in contact.topics[: rng.choice([1, 1, 1, 2])]:
-                    targets = [s for s in REFERRAL_TARGETS.get(name, []) if s in service_ids]
-                    if targets:
-                        values = _referral(rng, contact.date, today)
-                        service_id = service_ids[rng.choice(targets)]
-                        buffer.add_referral(index, service_id=service_id, **values)
+    for key in households.keys:
+        households.add_contacts(buffer, key)
         if len(buffer.consultations) >= CHUNK:
             buffer.flush()
     buffer.flush()
@@ -465,14 +545,7 @@ def _referral(rng: random.Random, day: dt.date, today: dt.date) -> dict:
     waited = (today - day).days
     status = Referral.Status.REFERRED
     if waited >= 14:
-        status = _weighted(
-            rng,
-            {
-                Referral.Status.ATTENDED: 60,
-                Referral.Status.NOT_ATTENDED: 15,
-                Referral.Status.REFERRED: 25,
-            },
-        )
+        status = _FOLLOW_UPS.draw(rng)
     changed = day
     if status != Referral.Status.REFERRED:
         changed = day + dt.timedelta(days=rng.randrange(7, min(42, waited) + 1))
