@@ -20,11 +20,9 @@ import copy
 import datetime as dt
 import random
 import uuid
-from bisect import bisect
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import accumulate
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, Window
@@ -40,6 +38,7 @@ from clients.models import (
     Topic,
 )
 from devtools.demo.data import DEMO_TODAY
+from devtools.demo.draws import Weights, weighted
 from imcase.organisation.models import Landkreis, ProviderArea
 
 # Contacts per adult client and year in the window (children count 0.6). As about half of the
@@ -210,37 +209,15 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def _pick(rng: random.Random, population: Sequence, weights: Iterable[float]):
-    """One of ``population``, drawn by ``weights``: the draw of ``rng.choices(population,
-    weights)[0]`` (one ``random()`` placed among the cumulative weights), without the
-    checks and the list of one around it, which cost more than the draw (millions of them)."""
-    return _placed(rng, population, list(accumulate(weights)))
-
-
-def _placed(rng: random.Random, population: Sequence, cumulative: list[float]):
-    return population[bisect(cumulative, rng.random() * cumulative[-1], 0, len(population) - 1)]
-
-
 def _weighted(rng: random.Random, weights: dict) -> str:
-    return _pick(rng, list(weights), weights.values())
+    return weighted(rng, list(weights), weights.values())
 
 
-class _Weights:
-    """Fixed weights, summed up once: ``draw`` is ``_weighted`` with them."""
-
-    def __init__(self, weights: dict) -> None:
-        self.keys = list(weights)
-        self.cumulative = list(accumulate(weights.values()))
-
-    def draw(self, rng: random.Random):
-        return _placed(rng, self.keys, self.cumulative)
-
-
-_KINDS = _Weights(KIND_WEIGHTS)
-_SETTINGS = {kind: _Weights(weights) for kind, weights in SETTING_WEIGHTS.items()}
-_TOPIC_COUNTS = _Weights({1: 45, 2: 35, 3: 20})  # how many topics a contact has
-_FIRST_TOPIC_COUNTS = _Weights({1: 10, 2: 40, 3: 50})  # … the Sondierungsgespräch
-_FOLLOW_UPS = _Weights(
+_KINDS = Weights(KIND_WEIGHTS)
+_SETTINGS = {kind: Weights(weights) for kind, weights in SETTING_WEIGHTS.items()}
+_TOPIC_COUNTS = Weights({1: 45, 2: 35, 3: 20})  # how many topics a contact has
+_FIRST_TOPIC_COUNTS = Weights({1: 10, 2: 40, 3: 50})  # … the Sondierungsgespräch
+_FOLLOW_UPS = Weights(
     {Referral.Status.ATTENDED: 60, Referral.Status.NOT_ATTENDED: 15, Referral.Status.REFERRED: 25}
 )
 
@@ -267,7 +244,7 @@ def _plan_household(
     """The contacts of one household (or single person) in the year, in date order."""
     contacts: list[_Contact] = []
 
-    def topics(counts: _Weights, with_children=False):
+    def topics(counts: Weights, with_children=False):
         weights = dict(topic_weights)
         if with_children:
             for name in CHILD_TOPICS:
@@ -312,7 +289,7 @@ def _plan_household(
                     group = rng.sample(present, 2)
             else:
                 weights = [3 if m.adult else 1 for m in present]
-                group = [_pick(rng, present, weights)]
+                group = [weighted(rng, present, weights)]
             kind = _KINDS.draw(rng)
             with_kids = any(not m.adult for m in group)
             contacts.append(

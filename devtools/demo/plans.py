@@ -21,10 +21,7 @@ import dataclasses
 import datetime as dt
 import random
 import uuid
-from bisect import bisect
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate
 from operator import attrgetter
 from typing import ClassVar
 
@@ -35,6 +32,7 @@ from django.utils import timezone
 
 from clients.models import Client, RegularService
 from devtools.demo.data import DEMO_TODAY, KREIS_NAME
+from devtools.demo.draws import Weights, weighted
 from devtools.demo.plan_texts import (
     ADULT_WEIGHTS,
     CHILD_WEIGHTS,
@@ -61,37 +59,16 @@ MAX_VERSIONS = 6
 CHUNK = 1000
 
 
-def _weighted(rng: random.Random, values: list, weights: Iterable[int]):
-    """``rng.choices(values, weights)[0]``, computed as ``choices`` computes it (one
-    ``random()`` against the cumulative weights), without its checks and list: the same value
-    in a fraction of the time (the plans draw a few hundred thousand)."""
-    cumulative = list(accumulate(weights))
-    return values[bisect(cumulative, rng.random() * cumulative[-1], 0, len(values) - 1)]
-
-
-class _Weights:
-    """Weighted choices among fixed values, the cumulative weights summed once."""
-
-    def __init__(self, weights: dict) -> None:
-        self.values = list(weights)
-        self.cumulative = list(accumulate(weights.values()))
-        self.total, self.last = self.cumulative[-1], len(self.values) - 1
-
-    def draw(self, rng: random.Random):
-        """``_weighted(rng, values, weights)``."""
-        return self.values[bisect(self.cumulative, rng.random() * self.total, 0, self.last)]
-
-
 S = GoalStatus
 RESULTS = {
-    "A": _Weights({S.REACHED: 50, S.PARTLY_REACHED: 14, S.IN_PROGRESS: 20, S.MISSED: 6,
+    "A": Weights({S.REACHED: 50, S.PARTLY_REACHED: 14, S.IN_PROGRESS: 20, S.MISSED: 6,
                    S.DROPPED: 5, S.PAUSED: 5}),
-    "B": _Weights({S.IN_PROGRESS: 58, S.REACHED: 14, S.PARTLY_REACHED: 10, S.PAUSED: 10,
+    "B": Weights({S.IN_PROGRESS: 58, S.REACHED: 14, S.PARTLY_REACHED: 10, S.PAUSED: 10,
                    S.DROPPED: 5, S.MISSED: 3}),
 }  # fmt: skip
-NEW_STATUS = _Weights({S.AGREED: 70, S.IN_PROGRESS: 20, S.NEW: 10})
-INTERIM_RESULT = _Weights({S.IN_PROGRESS: 60, S.REACHED: 30, S.PAUSED: 10})
-START_LEVEL = _Weights({1: 45, 2: 45, 3: 10})
+NEW_STATUS = Weights({S.AGREED: 70, S.IN_PROGRESS: 20, S.NEW: 10})
+INTERIM_RESULT = Weights({S.IN_PROGRESS: 60, S.REACHED: 30, S.PAUSED: 10})
+START_LEVEL = Weights({1: 45, 2: 45, 3: 10})
 
 
 # The records of a chunk: the values of a model's row by field name (a related record or
@@ -234,7 +211,7 @@ def _fields_for(rng: random.Random, age: int, k: int) -> list[str]:
             weights[name] = weights.get(name, 0) + extra
     chosen = []
     for _ in range(min(k, len(weights))):
-        name = _weighted(rng, list(weights), weights.values())
+        name = weighted(rng, list(weights), weights.values())
         chosen.append(name)
         del weights[name]
     return chosen
