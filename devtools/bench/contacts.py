@@ -27,7 +27,7 @@ order by the main process, the only one that talks to the database:
 While the main process writes a slice, the other worker draws its next one: both cores work
 while the database takes the rows. The database's own work is the longest part, so it is
 kept small: the histories are not formatted twice, and the unique constraints are checked
-once at the end (``unique_constraints_checked_afterwards``) instead of per row.
+once at the end (``dataset.unique_constraints_checked_afterwards``) instead of per row.
 
 A worker must not touch the database connection it inherited (it is the main process's
 session): it sends bytes through its pipe only (a query would raise), and the fork start of
@@ -39,7 +39,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
@@ -275,39 +274,6 @@ def _copy_data(rows: Iterable[Sequence], adapters: adapt.Transformer) -> Iterato
 
 
 # --- the database side ------------------------------------------------------------------
-
-
-@contextmanager
-def unique_constraints_checked_afterwards(
-    tables: Sequence[type[models.Model]], using: str = "default"
-) -> Iterator[None]:
-    """Drop the unique constraints of the tables that no foreign key depends on (not the
-    primary keys) and add them again, with the same names and definitions, when the block has
-    written its rows: one sorted build and check per constraint instead of an index insert per
-    row, which for a random key (a contact's code) lands on a page at random each time. A
-    duplicate still fails, at the end of the block."""
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    names = [model._meta.db_table for model in tables]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
-            FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
-            WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace
-              AND c.contype = 'u'
-              AND NOT EXISTS (
-                SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid
-              )
-            ORDER BY c.oid""",
-            [names],
-        )
-        constraints = cursor.fetchall()
-        for table, name, _ in constraints:  # names from the catalog
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
-    yield
-    with connection.cursor() as cursor:
-        for table, name, definition in constraints:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
 
 
 # --- the first history entries, in the database ---------------------------------------------
